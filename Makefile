@@ -1,0 +1,76 @@
+# Coplan: the two commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run install install-test browser-deps test test-fast lint format bench seed worker clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/activate pyproject.toml
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+run: export DEBUG ?= true
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@$(PY) manage.py demo_logins
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+seed: export DEBUG ?= true
+seed: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+
+worker: export DEBUG ?= true
+worker: install
+	$(PY) manage.py db_worker
+
+# Browser checks need Debian's chromium; install it where we can (root with apt-get),
+# and say loudly where we cannot. CI runs as root, so there it is always installed.
+browser-deps:
+	@if [ -x /usr/bin/chromium ]; then \
+		echo "chromium: $$(/usr/bin/chromium --version 2>/dev/null)"; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser checks..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	else \
+		echo "!!!!!!!! chromium is missing and cannot be installed here (not root or no apt-get)."; \
+		echo "!!!!!!!! The browser and accessibility checks in tests/browser WILL BE SKIPPED."; \
+		echo "!!!!!!!! Install it with: sudo apt-get install chromium"; \
+	fi
+
+test: install-test browser-deps
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-fast: install-test
+	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+
+lint: install-test
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: install-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install-test
+	$(PY) -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles

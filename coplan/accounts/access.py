@@ -1,0 +1,276 @@
+"""The one place that decides who may see or change a person's record.
+
+Every view and API endpoint gets a person through `get_person_for_user` (or lists them with
+`people_for_user`), naming the action it needs. Nothing else decides access.
+
+The rules (DESIGN.md, "Who may do what"):
+- staff act only on people in the services they are members of; a quality lead reads
+  across every service of their organisation; an admin sees no care records;
+- an agency worker acts only while a shift they are booked on is running, in that service;
+- the person sees their own plan and answers check-ins; a circle member sees only what the
+  person (or a best-interests decision) shared with them, and may add their views.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from coplan.accounts.models import AccessLog, Membership, Service, ShiftBooking
+
+if TYPE_CHECKING:
+    from coplan.accounts.models import User
+    from coplan.people.models import Person
+
+Role = Membership.Role
+
+
+class Action(StrEnum):
+    VIEW_PROFILE = "view_profile"  # About me, communication needs, circle
+    VIEW_PLAN = "view_plan"  # sessions, decisions, goals, routines, risk plans
+    VIEW_RECORDS = "view_records"  # shift records, notes, incidents
+    VIEW_REVIEWS = "view_reviews"  # check-ins, triggers, reviews
+    VIEW_HISTORY = "view_history"  # change history of records
+    EDIT_PROFILE = "edit_profile"
+    PLAN = "plan"  # prepare sessions, draft decisions and goals, change the plan
+    SIGN_OFF = "sign_off"  # agree or supersede decisions, confirm progression
+    RECORD = "record"  # make records on shift
+    ADD_VIEWS = "add_views"  # views before a session, working / not working
+    CHECK_IN = "check_in"  # weekly check-in
+    REVIEW = "review"  # open and conclude reviews
+    ASSURE = "assure"  # alignment and spot checks, evidence packs
+    VIEW_ACCESS_LOG = "view_access_log"
+
+
+A = Action
+_VIEW_CARE = {A.VIEW_PROFILE, A.VIEW_PLAN, A.VIEW_RECORDS, A.VIEW_REVIEWS}
+_SUPPORT_WORKER = _VIEW_CARE | {A.RECORD, A.ADD_VIEWS, A.CHECK_IN}
+_TEAM_LEADER = _SUPPORT_WORKER | {A.VIEW_HISTORY, A.EDIT_PROFILE, A.PLAN, A.SIGN_OFF, A.REVIEW}
+
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.SUPPORT_WORKER: frozenset(_SUPPORT_WORKER),
+    # Only while a booked shift is running; see _AccessContext.
+    Role.AGENCY_WORKER: frozenset({A.VIEW_PROFILE, A.VIEW_PLAN, A.VIEW_RECORDS, A.RECORD}),
+    Role.TEAM_LEADER: frozenset(_TEAM_LEADER),
+    Role.MANAGER: frozenset(_TEAM_LEADER | {A.ASSURE, A.VIEW_ACCESS_LOG}),
+    Role.QUALITY_LEAD: frozenset(_VIEW_CARE | {A.VIEW_HISTORY, A.ASSURE, A.VIEW_ACCESS_LOG}),
+    Role.ADMIN: frozenset(),
+}
+PERSON_ACTIONS = frozenset({A.VIEW_PROFILE, A.VIEW_PLAN, A.VIEW_REVIEWS, A.ADD_VIEWS, A.CHECK_IN})
+# A circle member's reads follow what was shared with them; they may always add their views.
+CIRCLE_SHARING = {
+    "may_see_profile": A.VIEW_PROFILE,
+    "may_see_plan": A.VIEW_PLAN,
+    "may_see_records": A.VIEW_RECORDS,
+    "may_see_reviews": A.VIEW_REVIEWS,
+}
+STAFF_ROLES = [r for r in Role if r != Role.ADMIN]
+PLANNING_ROLES = [Role.TEAM_LEADER, Role.MANAGER]
+
+
+@dataclass
+class _AccessContext:
+    """What one user holds, loaded once per user object (per request)."""
+
+    service_roles: dict[int, str] = field(default_factory=dict)  # service id -> role
+    quality_lead_orgs: set[int] = field(default_factory=set)
+    booked_services: set[int] = field(default_factory=set)  # agency: shift running now
+    own_person_id: int | None = None
+    circle: dict[int, frozenset[Action]] = field(default_factory=dict)  # person id -> actions
+
+
+def _context(user: User, at: datetime | None = None) -> _AccessContext:
+    cache_key = "_coplan_access"
+    if at is None and hasattr(user, cache_key):
+        return getattr(user, cache_key)
+    moment = at or timezone.now()
+    ctx = _AccessContext()
+    if user.is_authenticated and user.is_active:
+        for m in Membership.objects.filter(user=user).select_related("service"):
+            ctx.service_roles[m.service_id] = m.role
+            if m.role == Role.QUALITY_LEAD:
+                ctx.quality_lead_orgs.add(m.service.organisation_id)
+        agency_services = [s for s, r in ctx.service_roles.items() if r == Role.AGENCY_WORKER]
+        if agency_services:
+            ctx.booked_services = set(
+                ShiftBooking.objects.filter(
+                    user=user,
+                    service_id__in=agency_services,
+                    starts_at__lte=moment,
+                    ends_at__gt=moment,
+                ).values_list("service_id", flat=True)
+            )
+        from coplan.people.models import CircleMember, Person
+
+        ctx.own_person_id = (
+            Person.objects.filter(login=user, is_active=True).values_list("id", flat=True).first()
+        )
+        for cm in CircleMember.objects.filter(login=user, is_active=True):
+            actions = {A.ADD_VIEWS} | {a for f, a in CIRCLE_SHARING.items() if getattr(cm, f)}
+            ctx.circle[cm.person_id] = frozenset(actions)
+    if at is None:
+        setattr(user, cache_key, ctx)
+    return ctx
+
+
+def forget(user: User) -> None:
+    """Drop the cached access context (after memberships or bookings change)."""
+    user.__dict__.pop("_coplan_access", None)
+
+
+def capabilities(user: User, person: Person, *, at: datetime | None = None) -> frozenset[Action]:
+    """Everything this user may do on this person's record, now (or at `at`)."""
+    ctx = _context(user, at)
+    allowed: set[Action] = set()
+    role = ctx.service_roles.get(person.service_id)
+    if role == Role.AGENCY_WORKER:
+        if person.service_id in ctx.booked_services:
+            allowed |= ROLE_ACTIONS[role]
+    elif role is not None:
+        allowed |= ROLE_ACTIONS[role]
+    if ctx.quality_lead_orgs and person.service.organisation_id in ctx.quality_lead_orgs:
+        allowed |= ROLE_ACTIONS[Role.QUALITY_LEAD]
+    if ctx.own_person_id == person.pk:
+        allowed |= PERSON_ACTIONS
+    allowed |= ctx.circle.get(person.pk, frozenset())
+    return frozenset(allowed)
+
+
+def can(user: User, action: Action, person: Person) -> bool:
+    return action in capabilities(user, person)
+
+
+def staff_role(user: User, service_id: int) -> str | None:
+    return _context(user).service_roles.get(service_id)
+
+
+def is_staff_member(user: User) -> bool:
+    ctx = _context(user)
+    return any(role != Role.ADMIN for role in ctx.service_roles.values())
+
+
+def is_person(user: User) -> bool:
+    return _context(user).own_person_id is not None
+
+
+def circle_person_ids(user: User) -> list[int]:
+    return list(_context(user).circle)
+
+
+def get_person_for_user(
+    user: User,
+    person_id: int,
+    action: Action = Action.VIEW_PROFILE,
+    *,
+    log_what: str | None = None,
+    log_action: str = AccessLog.Action.VIEW,
+    path: str = "",
+) -> Person:
+    """The person, if this user may do `action` on their record.
+
+    404 when the user may not see the person at all (so existence does not leak), 403 when
+    they may see them but not do this. With `log_what`, the read goes in the access log.
+    """
+    from coplan.people.models import Person
+
+    person = Person.objects.select_related("service").filter(pk=person_id).first()
+    if person is None:
+        raise Http404("No such person.")
+    allowed = capabilities(user, person)
+    if not allowed:
+        raise Http404("No such person.")
+    if action not in allowed:
+        raise PermissionDenied("Your role does not allow this on this person's record.")
+    if log_what:
+        log_read(user, person, log_what, action=log_action, path=path)
+    return person
+
+
+def require(user: User, action: Action, person: Person) -> None:
+    if action not in capabilities(user, person):
+        raise PermissionDenied("Your role does not allow this on this person's record.")
+
+
+def people_for_user(user: User, action: Action = Action.VIEW_PROFILE) -> QuerySet[Person]:
+    """Everyone whose record this user may do `action` on, as one query."""
+    from coplan.people.models import Person
+
+    ctx = _context(user)
+    q = Q(pk__in=[])
+    services = [
+        sid
+        for sid, role in ctx.service_roles.items()
+        if action in ROLE_ACTIONS[role]
+        and (role != Role.AGENCY_WORKER or sid in ctx.booked_services)
+    ]
+    if services:
+        q |= Q(service_id__in=services)
+    if ctx.quality_lead_orgs and action in ROLE_ACTIONS[Role.QUALITY_LEAD]:
+        q |= Q(service__organisation_id__in=ctx.quality_lead_orgs)
+    if ctx.own_person_id and action in PERSON_ACTIONS:
+        q |= Q(pk=ctx.own_person_id)
+    circle = [pid for pid, actions in ctx.circle.items() if action in actions]
+    if circle:
+        q |= Q(pk__in=circle)
+    return Person.objects.filter(q).select_related("service")
+
+
+def services_for_user(user: User, action: Action) -> QuerySet[Service]:
+    """Services where this user's role allows `action` on people there."""
+    ctx = _context(user)
+    ids = [
+        sid
+        for sid, role in ctx.service_roles.items()
+        if action in ROLE_ACTIONS[role]
+        and (role != Role.AGENCY_WORKER or sid in ctx.booked_services)
+    ]
+    q = Q(pk__in=ids)
+    if ctx.quality_lead_orgs and action in ROLE_ACTIONS[Role.QUALITY_LEAD]:
+        q |= Q(organisation_id__in=ctx.quality_lead_orgs)
+    return Service.objects.filter(q).select_related("organisation")
+
+
+def get_service_for_user(user: User, service_id: int, action: Action) -> Service:
+    service = services_for_user(user, action).filter(pk=service_id).first()
+    if service is None:
+        if Service.objects.filter(pk=service_id).exists() and staff_role(user, service_id):
+            raise PermissionDenied("Your role does not allow this in this service.")
+        raise Http404("No such service.")
+    return service
+
+
+def log_read(
+    user: User,
+    person: Person,
+    what: str,
+    *,
+    action: str = AccessLog.Action.VIEW,
+    path: str = "",
+) -> AccessLog:
+    return AccessLog.objects.create(
+        user=user, person=person, what=what[:200], action=action, path=path[:500]
+    )
+
+
+def has_senior_role(user: User) -> bool:
+    from coplan.accounts.models import SENIOR_ROLES
+
+    return any(role in SENIOR_ROLES for role in _context(user).service_roles.values())
+
+
+def must_use_two_factor(user: User) -> bool:
+    """An organisation can require an authenticator for managers, quality leads and admins."""
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.filter(
+        user=user,
+        role__in=[Role.MANAGER, Role.QUALITY_LEAD, Role.ADMIN],
+        service__organisation__require_two_factor=True,
+    ).exists()

@@ -1,0 +1,81 @@
+"""Every write to a person's record goes through here (forms, API, seed data alike)."""
+
+from typing import Any
+
+from django.db import transaction
+
+from coplan.accounts.models import Service, User
+from coplan.lib.services import apply_and_save
+from coplan.people.models import (
+    CircleMember,
+    CommunicationChartEntry,
+    CommunicationNeed,
+    DecisionAgreementEntry,
+    DecisionMakingProfile,
+    Person,
+)
+
+
+@transaction.atomic
+def person_create(*, service: Service, by: User, **fields: Any) -> Person:
+    person = Person(service=service)
+    apply_and_save(person, fields)
+    DecisionMakingProfile.objects.create(person=person)
+    return person
+
+
+@transaction.atomic
+def person_update(*, person: Person, by: User, **fields: Any) -> Person:
+    return apply_and_save(person, fields)
+
+
+@transaction.atomic
+def communication_need_create(*, person: Person, by: User, **fields: Any) -> CommunicationNeed:
+    return apply_and_save(CommunicationNeed(person=person), fields)
+
+
+@transaction.atomic
+def communication_need_update(
+    *, need: CommunicationNeed, by: User, **fields: Any
+) -> CommunicationNeed:
+    return apply_and_save(need, fields)
+
+
+@transaction.atomic
+def chart_entry_create(*, person: Person, by: User, **fields: Any) -> CommunicationChartEntry:
+    return apply_and_save(CommunicationChartEntry(person=person), fields)
+
+
+@transaction.atomic
+def chart_entry_update(
+    *, entry: CommunicationChartEntry, by: User, **fields: Any
+) -> CommunicationChartEntry:
+    return apply_and_save(entry, fields)
+
+
+@transaction.atomic
+def decision_profile_update(*, person: Person, by: User, **fields: Any) -> DecisionMakingProfile:
+    profile, _ = DecisionMakingProfile.objects.get_or_create(person=person)
+    return apply_and_save(profile, fields)
+
+
+@transaction.atomic
+def agreement_entry_create(*, person: Person, by: User, **fields: Any) -> DecisionAgreementEntry:
+    return apply_and_save(DecisionAgreementEntry(person=person), fields)
+
+
+@transaction.atomic
+def agreement_entry_update(
+    *, entry: DecisionAgreementEntry, by: User, **fields: Any
+) -> DecisionAgreementEntry:
+    return apply_and_save(entry, fields)
+
+
+@transaction.atomic
+def circle_member_create(*, person: Person, by: User, **fields: Any) -> CircleMember:
+    return apply_and_save(CircleMember(person=person), fields)
+
+
+@transaction.atomic
+def circle_member_update(*, member: CircleMember, by: User, **fields: Any) -> CircleMember:
+    return apply_and_save(member, fields)

@@ -1,0 +1,45 @@
+from django import template
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+ABOUT_ME = [
+    "most_important",
+    "important_people",
+    "how_i_communicate",
+    "wellness",
+    "please_do",
+    "please_do_not",
+    "how_and_when_to_support",
+    "also_worth_knowing",
+]
+
+
+@register.filter
+def lines(text: str) -> SafeString | str:
+    """Plain text with one item a line, as an escaped list (or one paragraph)."""
+    items = [line.strip(" -•\t") for line in (text or "").splitlines() if line.strip()]
+    if not items:
+        return ""
+    if len(items) == 1:
+        return format_html_join("", "<p>{}</p>", ((i,) for i in items))
+    return SafeString(
+        "<ul class='plain-list'>" + format_html_join("", "<li>{}</li>", ((i,) for i in items)) + "</ul>"
+    )
+
+
+@register.simple_tag
+def about_me_sections(person) -> list[tuple[str, str]]:
+    return [(person._meta.get_field(name).verbose_name, getattr(person, name)) for name in ABOUT_ME]
+
+
+@register.inclusion_tag("people/_person_header.html")
+def person_header(person, page_title: str = "", needs=None):
+    """The top of every page about a person: their name and their communication needs,
+    flagged (Accessible Information Standard: flag). Pass `needs` if already loaded."""
+    if needs is None:
+        needs = getattr(person, "active_needs", None)
+    if needs is None:
+        needs = list(person.communication_needs.filter(is_active=True))
+    return {"person": person, "page_title": page_title, "needs": needs}

@@ -1,0 +1,302 @@
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.forms import ModelForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from coplan.accounts import access
+from coplan.accounts.access import Action
+from coplan.accounts.models import AccessLog
+from coplan.people import forms, selectors, services
+from coplan.people.models import (
+    CircleMember,
+    CommunicationChartEntry,
+    CommunicationNeed,
+    DecisionAgreementEntry,
+    Person,
+)
+
+
+def form_errors_from(form: ModelForm, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form, against the field it names."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "").strip()[:100]
+    people = selectors.people_list(access.people_for_user(request.user), search)
+    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    can_add = access.services_for_user(request.user, Action.EDIT_PROFILE).exists()
+    return render(
+        request,
+        "people/person_list.html",
+        {"page": page, "search": search, "can_add": can_add},
+    )
+
+
+@login_required
+def person_add(request: HttpRequest) -> HttpResponse:
+    services_allowed = access.services_for_user(request.user, Action.EDIT_PROFILE)
+    if not services_allowed.exists():
+        raise PermissionDenied("Only team leaders and managers add people.")
+    form = forms.PersonForm(request.POST or None, services=services_allowed)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            person = services.person_create(
+                service=data.pop("service"), by=request.user, **data
+            )
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{person.display_name} added. Now record their communication needs.",
+            )
+            return redirect("people:detail", person_id=person.pk)
+    return render(request, "people/person_form.html", {"form": form, "person": None})
+
+
+@login_required
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    access.get_person_for_user(
+        request.user, person_id, Action.VIEW_PROFILE, log_what="Person page", path=request.path
+    )
+    person = selectors.person_page(person_id)
+    caps = access.capabilities(request.user, person)
+    return render(
+        request,
+        "people/person_detail.html",
+        {"person": person, "caps": caps, "needs": person.active_needs},
+    )
+
+
+@login_required
+def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = access.get_person_for_user(request.user, person_id, Action.EDIT_PROFILE)
+    services_allowed = access.services_for_user(request.user, Action.EDIT_PROFILE)
+    form = forms.PersonForm(request.POST or None, instance=person, services=services_allowed)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(person=person, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, "Changes saved.")
+            return redirect("people:detail", person_id=person.pk)
+    return render(request, "people/person_form.html", {"form": form, "person": person})
+
+
+@login_required
+def one_page_profile(request: HttpRequest, person_id: int) -> HttpResponse:
+    access.get_person_for_user(
+        request.user,
+        person_id,
+        Action.VIEW_PROFILE,
+        log_what="One-page profile",
+        log_action=AccessLog.Action.PRINT,
+        path=request.path,
+    )
+    person = selectors.person_page(person_id)
+    return render(
+        request, "people/one_page_profile.html", {"person": person, "needs": person.active_needs}
+    )
+
+
+def _child_form(
+    request: HttpRequest,
+    person: Person,
+    *,
+    form_class: type[ModelForm],
+    instance: models.Model | None,
+    create: Callable,
+    update: Callable,
+    update_kwarg: str,
+    title: str,
+    anchor: str,
+) -> HttpResponse:
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if instance is None:
+                create(person=person, by=request.user, **form.cleaned_data)
+            else:
+                update(**{update_kwarg: instance}, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, f"{title} saved.")
+            return redirect(f"/people/{person.pk}/#{anchor}")
+    return render(
+        request,
+        "people/child_form.html",
+        {"form": form, "person": person, "title": title, "anchor": anchor},
+    )
+
+
+def _child_view(model, form_class, create, update, update_kwarg, title, anchor):
+    @login_required
+    def view(request: HttpRequest, person_id: int, pk: int | None = None) -> HttpResponse:
+        person = access.get_person_for_user(request.user, person_id, Action.EDIT_PROFILE)
+        instance = get_object_or_404(model, pk=pk, person=person) if pk else None
+        return _child_form(
+            request,
+            person,
+            form_class=form_class,
+            instance=instance,
+            create=create,
+            update=update,
+            update_kwarg=update_kwarg,
+            title=title,
+            anchor=anchor,
+        )
+
+    view.__name__ = f"{model.__name__.lower()}_form"
+    return view
+
+
+communication_need_form = _child_view(
+    CommunicationNeed,
+    forms.CommunicationNeedForm,
+    services.communication_need_create,
+    services.communication_need_update,
+    "need",
+    "Communication need",
+    "communication",
+)
+chart_entry_form = _child_view(
+    CommunicationChartEntry,
+    forms.ChartEntryForm,
+    services.chart_entry_create,
+    services.chart_entry_update,
+    "entry",
+    "Communication chart entry",
+    "chart",
+)
+agreement_entry_form = _child_view(
+    DecisionAgreementEntry,
+    forms.AgreementEntryForm,
+    services.agreement_entry_create,
+    services.agreement_entry_update,
+    "entry",
+    "Decision-making agreement entry",
+    "agreement",
+)
+circle_member_form = _child_view(
+    CircleMember,
+    forms.CircleMemberForm,
+    services.circle_member_create,
+    services.circle_member_update,
+    "member",
+    "Circle member",
+    "circle",
+)
+
+
+@login_required
+def decision_profile_form(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = access.get_person_for_user(request.user, person_id, Action.EDIT_PROFILE)
+    profile = getattr(person, "decision_profile", None)
+    form = forms.DecisionProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_profile_update(person=person, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, "Decision-making profile saved.")
+            return redirect(f"/people/{person.pk}/#decision-profile")
+    return render(
+        request,
+        "people/child_form.html",
+        {
+            "form": form,
+            "person": person,
+            "title": "Decision-making profile",
+            "anchor": "decision-profile",
+        },
+    )
+
+
+HISTORY_MODELS = [
+    ("About me and profile", lambda p: Person.history.filter(id=p.pk)),
+    (
+        "Communication need",
+        lambda p: CommunicationNeed.history.filter(person_id=p.pk),
+    ),
+    (
+        "Communication chart",
+        lambda p: CommunicationChartEntry.history.filter(person_id=p.pk),
+    ),
+    ("Decision-making profile", lambda p: p.decision_profile.history.all()),
+    (
+        "Decision-making agreement",
+        lambda p: DecisionAgreementEntry.history.filter(person_id=p.pk),
+    ),
+    ("Circle of support", lambda p: CircleMember.history.filter(person_id=p.pk)),
+]
+
+
+def _history_rows(person: Person, limit: int = 200) -> list[dict]:
+    rows = []
+    for label, fetch in HISTORY_MODELS:
+        try:
+            records = list(fetch(person).select_related("history_user")[:limit])
+        except Person.decision_profile.RelatedObjectDoesNotExist:
+            continue
+        for record in records:
+            changes = []
+            prev = record.prev_record
+            if prev is not None:
+                delta = record.diff_against(prev)
+                changes = [
+                    {
+                        "field": record.instance._meta.get_field(c.field).verbose_name,
+                        "old": c.old,
+                        "new": c.new,
+                    }
+                    for c in delta.changes
+                    if c.field not in {"updated_at", "version"}
+                ]
+            rows.append(
+                {
+                    "label": label,
+                    "record": record,
+                    "what": str(record.instance),
+                    "changes": changes,
+                }
+            )
+    rows.sort(key=lambda r: r["record"].history_date, reverse=True)
+    return rows[:limit]
+
+
+@login_required
+def person_history(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = access.get_person_for_user(
+        request.user, person_id, Action.VIEW_HISTORY, log_what="Change history", path=request.path
+    )
+    return render(
+        request,
+        "people/history.html",
+        {"person": person, "rows": _history_rows(person)},
+    )
+
+
+@login_required
+def person_access_log(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = access.get_person_for_user(request.user, person_id, Action.VIEW_ACCESS_LOG)
+    entries = AccessLog.objects.filter(person=person).select_related("user")
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    return render(request, "people/access_log.html", {"person": person, "page": page})
+
+
