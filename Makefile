@@ -55,7 +55,6 @@ browser-deps:
 	fi
 
 test: install-test browser-deps
-	$(PY) manage.py collectstatic --noinput -v 0
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-fast: install-test
