@@ -101,7 +101,10 @@ def world(db) -> World:
     outsider = member(make_user("outsider", "Otto Outsider"), b, Role.SUPPORT_WORKER)
     agency_now = member(make_user("agency_now", "Ada Agency"), a, Role.AGENCY_WORKER)
     ShiftBooking.objects.create(
-        user=agency_now, service=a, starts_at=now - timedelta(hours=2), ends_at=now + timedelta(hours=6)
+        user=agency_now,
+        service=a,
+        starts_at=now - timedelta(hours=2),
+        ends_at=now + timedelta(hours=6),
     )
     agency_later = member(make_user("agency_later", "Len Later"), a, Role.AGENCY_WORKER)
     ShiftBooking.objects.create(

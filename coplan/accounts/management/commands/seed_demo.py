@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from coplan.accounts.models import Membership, Organisation, Service, ShiftBooking, User
 from coplan.people import services as people_services
-from coplan.people.models import CircleMember, CommunicationNeed, Person
+from coplan.people.models import CommunicationNeed, Person
 
 DEMO_PASSWORD = "coplan-demo-2026"
 Role = Membership.Role
@@ -175,85 +175,179 @@ PEOPLE = {
 
 NEEDS = {
     "daniel": [
-        (CommunicationNeed.Category.INFORMATION_FORMAT, "pictures",
-         "Picture checklists for routines", "Use the picture checklist; point to each step."),
-        (CommunicationNeed.Category.COMMUNICATION_SUPPORT, "",
-         "Extra time to answer", "Ask one question, then wait at least 10 seconds."),
+        (
+            CommunicationNeed.Category.INFORMATION_FORMAT,
+            "pictures",
+            "Picture checklists for routines",
+            "Use the picture checklist; point to each step.",
+        ),
+        (
+            CommunicationNeed.Category.COMMUNICATION_SUPPORT,
+            "",
+            "Extra time to answer",
+            "Ask one question, then wait at least 10 seconds.",
+        ),
     ],
     "priya": [
-        (CommunicationNeed.Category.INFORMATION_FORMAT, "easy_read",
-         "Easy read information", "Plans and letters in easy read, with pictures."),
+        (
+            CommunicationNeed.Category.INFORMATION_FORMAT,
+            "easy_read",
+            "Easy read information",
+            "Plans and letters in easy read, with pictures.",
+        ),
     ],
     "marcus": [
-        (CommunicationNeed.Category.COMMUNICATION_SUPPORT, "",
-         "Check understanding", "Ask Marcus to say it back in his own words."),
+        (
+            CommunicationNeed.Category.COMMUNICATION_SUPPORT,
+            "",
+            "Check understanding",
+            "Ask Marcus to say it back in his own words.",
+        ),
     ],
     "aisha": [
-        (CommunicationNeed.Category.PROFESSIONAL, "bsl",
-         "BSL interpreter for meetings", "Book an interpreter for every planning meeting."),
-        (CommunicationNeed.Category.CONTACT_METHOD, "",
-         "Contact by text message, never by phone call", "Text, do not phone."),
+        (
+            CommunicationNeed.Category.PROFESSIONAL,
+            "bsl",
+            "BSL interpreter for meetings",
+            "Book an interpreter for every planning meeting.",
+        ),
+        (
+            CommunicationNeed.Category.CONTACT_METHOD,
+            "",
+            "Contact by text message, never by phone call",
+            "Text, do not phone.",
+        ),
     ],
     "grace_o": [
-        (CommunicationNeed.Category.INFORMATION_FORMAT, "large_print",
-         "Large print (18 pt)", "Print everything at 18 pt or larger."),
+        (
+            CommunicationNeed.Category.INFORMATION_FORMAT,
+            "large_print",
+            "Large print (18 pt)",
+            "Print everything at 18 pt or larger.",
+        ),
     ],
 }
 
 CIRCLE = {
     "daniel": [
-        dict(name="Linda Brooks", relationship_type="family", relationship="Mum", phone="07700 900123",
-             login="linda", may_see_profile=True, may_see_plan=True, may_see_records=False,
-             may_see_reviews=True, consent_note="Dan agreed with pictures, 2 September 2026."),
+        dict(
+            name="Linda Brooks",
+            relationship_type="family",
+            relationship="Mum",
+            phone="07700 900123",
+            login="linda",
+            may_see_profile=True,
+            may_see_plan=True,
+            may_see_records=False,
+            may_see_reviews=True,
+            consent_note="Dan agreed with pictures, 2 September 2026.",
+        ),
     ],
     "priya": [
-        dict(name="Ravi Sharma", relationship_type="family", relationship="my brother",
-             phone="07700 900456", may_see_profile=True, may_see_plan=True,
-             consent_note="Priya agreed at her planning meeting."),
+        dict(
+            name="Ravi Sharma",
+            relationship_type="family",
+            relationship="my brother",
+            phone="07700 900456",
+            may_see_profile=True,
+            may_see_plan=True,
+            consent_note="Priya agreed at her planning meeting.",
+        ),
     ],
     "marcus": [
-        dict(name="Bea Lawson", relationship_type="advocate_unpaid", relationship="my advocate",
-             email="bea.lawson@example.org", login="bea", may_see_profile=True, may_see_plan=True,
-             may_see_reviews=True, consent_note="Marcus asked for Bea to see his plan."),
-        dict(name="Yvonne Allen", relationship_type="family", relationship="Mum",
-             phone="07700 900789", may_see_profile=True, may_see_plan=False,
-             consent_note="Marcus wants Mum to see his profile but not his travel plan."),
+        dict(
+            name="Bea Lawson",
+            relationship_type="advocate_unpaid",
+            relationship="my advocate",
+            email="bea.lawson@example.org",
+            login="bea",
+            may_see_profile=True,
+            may_see_plan=True,
+            may_see_reviews=True,
+            consent_note="Marcus asked for Bea to see his plan.",
+        ),
+        dict(
+            name="Yvonne Allen",
+            relationship_type="family",
+            relationship="Mum",
+            phone="07700 900789",
+            may_see_profile=True,
+            may_see_plan=False,
+            consent_note="Marcus wants Mum to see his profile but not his travel plan.",
+        ),
     ],
     "aisha": [
-        dict(name="Sana Khan", relationship_type="friend", relationship="best friend",
-             may_see_profile=True, consent_note="Aisha agreed, via BSL interpreter."),
+        dict(
+            name="Sana Khan",
+            relationship_type="friend",
+            relationship="best friend",
+            may_see_profile=True,
+            consent_note="Aisha agreed, via BSL interpreter.",
+        ),
     ],
 }
 
 AGREEMENTS = {
     "daniel": [
         ("My morning routine", "Show me the picture choices the evening before; I choose.", "Dan"),
-        ("Health appointments", "Explain with pictures; Mum comes with me.", "Dan, with Mum's help"),
+        (
+            "Health appointments",
+            "Explain with pictures; Mum comes with me.",
+            "Dan, with Mum's help",
+        ),
     ],
-    "priya": [("What I do in the week", "Two picture choices at a time, the night before.", "Priya")],
+    "priya": [
+        ("What I do in the week", "Two picture choices at a time, the night before.", "Priya")
+    ],
     "marcus": [
-        ("Travel and going out", "Talk it through with me and Bea; write the plan down.",
-         "Marcus, with the team leader signing off safeguards"),
+        (
+            "Travel and going out",
+            "Talk it through with me and Bea; write the plan down.",
+            "Marcus, with the team leader signing off safeguards",
+        ),
         ("Money", "Show me my balance on my phone.", "Marcus"),
     ],
 }
 
 PROFILES = {
-    "daniel": dict(how_i_like_information="Pictures and short words", choices_at_once=2,
-                   presentation="visual", ways_to_help_understand="Show me the pictures; one at a time.",
-                   best_time="Mid-morning, after breakfast", bad_time="First thing in the morning"),
-    "priya": dict(how_i_like_information="Easy read, with pictures", choices_at_once=2,
-                  presentation="mixed", best_time="Evening, for the next day", bad_time="In busy places"),
-    "marcus": dict(how_i_like_information="Talk and write it down", choices_at_once=4,
-                   presentation="spoken", ways_to_help_understand="Ask me to say it back",
-                   best_time="Afternoon", bad_time="When I'm tired after college"),
+    "daniel": dict(
+        how_i_like_information="Pictures and short words",
+        choices_at_once=2,
+        presentation="visual",
+        ways_to_help_understand="Show me the pictures; one at a time.",
+        best_time="Mid-morning, after breakfast",
+        bad_time="First thing in the morning",
+    ),
+    "priya": dict(
+        how_i_like_information="Easy read, with pictures",
+        choices_at_once=2,
+        presentation="mixed",
+        best_time="Evening, for the next day",
+        bad_time="In busy places",
+    ),
+    "marcus": dict(
+        how_i_like_information="Talk and write it down",
+        choices_at_once=4,
+        presentation="spoken",
+        ways_to_help_understand="Ask me to say it back",
+        best_time="Afternoon",
+        bad_time="When I'm tired after college",
+    ),
 }
 
-LOGINS = {"priya": "Priya Sharma", "marcus": "Marcus Reid-Allen", "linda": "Linda Brooks",
-          "bea": "Bea Lawson"}
+LOGINS = {
+    "priya": "Priya Sharma",
+    "marcus": "Marcus Reid-Allen",
+    "linda": "Linda Brooks",
+    "bea": "Bea Lawson",
+}
 
-STAGE_DEMOS = ["coplan.planning.demo", "coplan.support.demo", "coplan.delivery.demo",
-               "coplan.reviews.demo"]
+STAGE_DEMOS = [
+    "coplan.planning.demo",
+    "coplan.support.demo",
+    "coplan.delivery.demo",
+    "coplan.reviews.demo",
+]
 
 
 def _user(username: str, name: str) -> User:
@@ -353,8 +447,13 @@ def _fill_person(key: str, person: Person, manager: User, users: dict[str, User]
     today = timezone.localdate()
     for category, fmt, need, how in NEEDS.get(key, []):
         people_services.communication_need_create(
-            person=person, by=manager, category=category, information_format=fmt, need=need,
-            how_to_meet=how, review_on=today + timedelta(days=120),
+            person=person,
+            by=manager,
+            category=category,
+            information_format=fmt,
+            need=need,
+            how_to_meet=how,
+            review_on=today + timedelta(days=120),
         )
     for member in CIRCLE.get(key, []):
         member = dict(member)
@@ -362,20 +461,37 @@ def _fill_person(key: str, person: Person, manager: User, users: dict[str, User]
         people_services.circle_member_create(person=person, by=manager, login=login, **member)
     for position, (kind, how, final) in enumerate(AGREEMENTS.get(key, [])):
         people_services.agreement_entry_create(
-            person=person, by=manager, decision_kind=kind, how_involved=how, final_say=final,
+            person=person,
+            by=manager,
+            decision_kind=kind,
+            how_involved=how,
+            final_say=final,
             position=position,
         )
     if key in PROFILES:
         people_services.decision_profile_update(person=person, by=manager, **PROFILES[key])
     if key == "daniel":
         chart = [
-            ("Staff say it's time to shower", "Rocks and says 'no, no'",
-             "I'm not ready; I haven't eaten", "Offer breakfast first; come back to the shower later"),
-            ("Music is turned off", "Covers ears, goes to his room", "I need my music to feel calm",
-             "Keep the music on; ask before changing it"),
+            (
+                "Staff say it's time to shower",
+                "Rocks and says 'no, no'",
+                "I'm not ready; I haven't eaten",
+                "Offer breakfast first; come back to the shower later",
+            ),
+            (
+                "Music is turned off",
+                "Covers ears, goes to his room",
+                "I need my music to feel calm",
+                "Keep the music on; ask before changing it",
+            ),
         ]
         for position, row in enumerate(chart):
             people_services.chart_entry_create(
-                person=person, by=manager, happening=row[0], person_does=row[1], we_think=row[2],
-                we_should=row[3], position=position,
+                person=person,
+                by=manager,
+                happening=row[0],
+                person_does=row[1],
+                we_think=row[2],
+                we_should=row[3],
+                position=position,
             )
