@@ -6,6 +6,10 @@ from coplan.api.urls import api
 urlpatterns = [
     path("", include("coplan.accounts.urls")),
     path("people/", include("coplan.people.urls")),
+    path("people/<int:person_id>/support/", include("coplan.support.urls")),
+    path("", include("coplan.delivery.urls")),
+    path("plan/", include("coplan.planning.urls")),
+    path("reviews/", include("coplan.reviews.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -94,7 +94,11 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         if device is None:
             device = TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=False)
     form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    allowed, _ = device.verify_is_allowed()
+    if request.method == "POST" and form.is_valid() and not allowed:
+        # django-otp waits longer after each wrong code; say so rather than "did not match".
+        form.add_error("token", "Too many wrong codes. Wait a few seconds, then try again.")
+    elif request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             if setting_up:
                 device.confirmed = True

@@ -5,6 +5,8 @@ from ninja import NinjaAPI
 from coplan.api import errors
 from coplan.api.auth import auth
 from coplan.people.api import router as people_router
+from coplan.planning.api import router as planning_router
+from coplan.reviews.api import router as reviews_router
 
 api = NinjaAPI(
     title="Coplan API",
@@ -19,3 +21,7 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/people", people_router)
+api.add_router("/planning", planning_router)
+api.add_router("/support", "coplan.support.api.router")
+api.add_router("/delivery", "coplan.delivery.api.router")
+api.add_router("/reviews", reviews_router)

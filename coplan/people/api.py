@@ -302,7 +302,9 @@ def update_need(
 ):
     person = _person(request, person_id, Action.EDIT_PROFILE)
     need = get_object_or_404(CommunicationNeed, pk=need_id, person=person)
-    return services.communication_need_update(need=need, by=request.user, **_given(payload))
+    return services.communication_need_update(
+        communication_need=need, by=request.user, **_given(payload)
+    )
 
 
 @router.get("/{person_id}/circle", response=list[CircleMemberOut])

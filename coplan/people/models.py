@@ -3,6 +3,7 @@ bad day, communication and information needs (Accessible Information Standard), 
 communication chart, decision-making profile and agreement, and the circle of support."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -161,6 +162,14 @@ class CommunicationNeed(CareRecord):
 
     def __str__(self) -> str:
         return self.need
+
+    def clean(self) -> None:
+        super().clean()
+        # The check constraint holds this too; this says it in words, on the field.
+        if self.category == self.Category.INFORMATION_FORMAT and not self.information_format:
+            raise ValidationError(
+                {"information_format": "Choose the information format the person needs."}
+            )
 
     @property
     def review_due(self) -> bool:

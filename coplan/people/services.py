@@ -36,9 +36,10 @@ def communication_need_create(*, person: Person, by: User, **fields: Any) -> Com
 
 @transaction.atomic
 def communication_need_update(
-    *, need: CommunicationNeed, by: User, **fields: Any
+    *, communication_need: CommunicationNeed, by: User, **fields: Any
 ) -> CommunicationNeed:
-    return apply_and_save(need, fields)
+    # Not `need=`: the record has a field called `need`, which arrives in **fields.
+    return apply_and_save(communication_need, fields)
 
 
 @transaction.atomic

@@ -1,3 +1,4 @@
+import copy
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -85,10 +86,13 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     person = access.get_person_for_user(request.user, person_id, Action.EDIT_PROFILE)
     services_allowed = access.services_for_user(request.user, Action.EDIT_PROFILE)
-    form = forms.PersonForm(request.POST or None, instance=person, services=services_allowed)
+    # The form and the service change a copy, so a refused edit leaves the page header
+    # showing the record as saved.
+    editing = copy.copy(person)
+    form = forms.PersonForm(request.POST or None, instance=editing, services=services_allowed)
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_update(person=person, by=request.user, **form.cleaned_data)
+            services.person_update(person=editing, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:
@@ -170,7 +174,7 @@ communication_need_form = _child_view(
     forms.CommunicationNeedForm,
     services.communication_need_create,
     services.communication_need_update,
-    "need",
+    "communication_need",
     "Communication need",
     "communication",
 )

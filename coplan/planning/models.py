@@ -109,7 +109,9 @@ class CoproductionSession(CareRecord):
 class SessionChoice(TimeStampedModel):
     """A choice to present, in plain words, with an optional pictogram."""
 
-    session = models.ForeignKey(CoproductionSession, on_delete=models.CASCADE, related_name="choices")
+    session = models.ForeignKey(
+        CoproductionSession, on_delete=models.CASCADE, related_name="choices"
+    )
     label = models.CharField("plain-words label", max_length=80)
     detail = models.CharField(max_length=300, blank=True)
     picture = models.CharField(
@@ -216,17 +218,15 @@ class Decision(CareRecord):
     person_agrees = models.CharField(
         "does the person agree", max_length=20, choices=PersonAgrees.choices, blank=True
     )
-    why_person_not_involved = models.TextField(
-        "why the person could not take part", blank=True
-    )
-    information_withheld = models.TextField(
-        "information withheld or delayed, and why", blank=True
-    )
+    why_person_not_involved = models.TextField("why the person could not take part", blank=True)
+    information_withheld = models.TextField("information withheld or delayed, and why", blank=True)
     more_restrictive_reason = models.TextField(
         "why a more restrictive option was chosen than one marked workable", blank=True
     )
     final_say = models.CharField(
-        "who makes the final decision", max_length=200, blank=True,
+        "who makes the final decision",
+        max_length=200,
+        blank=True,
         help_text="From the person's decision-making agreement.",
     )
     capacity = models.CharField(max_length=20, choices=Capacity.choices, default=Capacity.ASSUMED)
@@ -274,7 +274,8 @@ class Decision(CareRecord):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="draft") | (Q(agreed_by__isnull=False) & Q(agreed_at__isnull=False)),
+                condition=Q(status="draft")
+                | (Q(agreed_by__isnull=False) & Q(agreed_at__isnull=False)),
                 name="decision_agreed_is_signed",
             ),
         ]

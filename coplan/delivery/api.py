@@ -1,0 +1,417 @@
+"""The shift view's data and every kind of shift record.
+
+Each write needs an `Idempotency-Key` header (a new UUID per record). Sending the same key
+and body again answers the first record with the same status; the same key with a
+different body answers 409."""
+
+from datetime import datetime
+from datetime import time as TimeOfDay
+from uuid import UUID
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from coplan.accounts import access
+from coplan.accounts.access import Action
+from coplan.accounts.models import AccessLog, ShiftBooking
+from coplan.delivery import selectors, services
+from coplan.delivery.models import ActivityRecord, Incident, RoutineRun
+from coplan.support import selectors as support_selectors
+from coplan.support.models import ActivityRhythm, RhythmEntry, Routine
+
+router = Router(tags=["delivery"])
+
+
+# The shift view
+
+
+class ShiftStepOut(Schema):
+    id: int
+    position: int
+    title: str
+    agreed_words: str
+    window_start: TimeOfDay | None
+    window_end: TimeOfDay | None
+    avoid: str
+    picture: str
+
+
+class RunTodayOut(Schema):
+    id: int
+    outcome: str
+    occurred_at: datetime
+
+
+class ShiftRoutineOut(Schema):
+    routine_id: int
+    name: str
+    version_id: int
+    version_number: int
+    steps: list[ShiftStepOut]
+    recorded_today: list[RunTodayOut]
+
+
+class ShiftEntryOut(Schema):
+    id: int
+    time: TimeOfDay | None
+    activity: str
+    kind: str
+    notes: str
+
+
+class ShiftRhythmOut(Schema):
+    rhythm_id: int
+    name: str
+    version_id: int
+    version_number: int
+    today: list[ShiftEntryOut]
+    choice_prompt: str
+    alternatives: list[str]
+
+
+class InstructionBrief(Schema):
+    category: str
+    title: str
+    text: str
+
+
+class HandoverBrief(Schema):
+    summary: str
+    watch_for: str
+    occurred_at: datetime
+    recorded_by: str
+
+
+class ShiftPersonOut(Schema):
+    person_id: int
+    display_name: str
+    communication_needs: list[str]
+    may_record: bool
+    routines: list[ShiftRoutineOut]
+    activities: list[ShiftRhythmOut]
+    preparation_tonight: list[str]
+    instructions: list[InstructionBrief]
+    last_handover: HandoverBrief | None
+
+
+class ShiftOut(Schema):
+    bookings: list[int]
+    briefing_due: list[int]
+    people: list[ShiftPersonOut]
+
+
+def _shift_person(ps: selectors.PersonShift) -> dict:
+    handover = ps.last_handover
+    return {
+        "person_id": ps.person.pk,
+        "display_name": ps.person.display_name,
+        "communication_needs": [n.need for n in ps.person.active_needs],
+        "may_record": ps.may_record,
+        "routines": [
+            {
+                "routine_id": rt.version.routine_id,
+                "name": rt.version.routine.name,
+                "version_id": rt.version.pk,
+                "version_number": rt.version.number,
+                "steps": list(rt.version.steps.all()),
+                "recorded_today": rt.runs,
+            }
+            for rt in ps.routines
+        ],
+        "activities": [
+            {
+                "rhythm_id": v.rhythm_id,
+                "name": v.rhythm.name,
+                "version_id": v.pk,
+                "version_number": v.number,
+                "today": v.day_entries,
+                "choice_prompt": v.choice_prompt,
+                "alternatives": v.alternative_lines,
+            }
+            for v in ps.rhythms
+        ],
+        "preparation_tonight": ps.preparation,
+        "instructions": ps.instructions,
+        "last_handover": None
+        if handover is None
+        else {
+            "summary": handover.summary,
+            "watch_for": handover.watch_for,
+            "occurred_at": handover.occurred_at,
+            "recorded_by": str(handover.recorded_by),
+        },
+    }
+
+
+@router.get("/shift", response=ShiftOut)
+def shift(request: HttpRequest):
+    """The people you support on this shift, with today's plan for each."""
+    data = selectors.shift_for_user(request.user, path=request.path)
+    return {
+        "bookings": [b.pk for b in data.bookings],
+        "briefing_due": [b.pk for b in data.briefing_due],
+        "people": [_shift_person(ps) for ps in data.people],
+    }
+
+
+# Records
+
+
+class RecordOut(Schema):
+    id: int
+    uid: UUID
+    version: int
+    person_id: int
+    occurred_at: datetime
+    created_at: datetime
+    is_late: bool
+    recorded_by_id: int
+    booking_id: int | None
+
+
+class RoutineRunOut(RecordOut):
+    routine_version_id: int
+    steps_used: list[int]
+    deviations: str
+    outcome: str
+    distress_noticed: bool
+    distress_notes: str
+
+
+class RoutineRunIn(Schema):
+    routine_id: int
+    outcome: RoutineRun.Outcome
+    steps_used: list[int] = []
+    deviations: str = ""
+    distress_noticed: bool = False
+    distress_notes: str = ""
+    occurred_at: datetime | None = None
+
+
+class ActivityRecordOut(RecordOut):
+    rhythm_version_id: int | None
+    entry_id: int | None
+    offered: str
+    outcome: str
+    chosen: str
+    adjustments: str
+    decline_reason: str
+    alternative_offered: str
+
+
+class ActivityRecordIn(Schema):
+    offered: str = Field(min_length=1, max_length=300)
+    outcome: ActivityRecord.Outcome
+    rhythm_id: int | None = None
+    entry_id: int | None = None
+    chosen: str = Field("", max_length=300)
+    adjustments: str = ""
+    decline_reason: str = ""
+    alternative_offered: str = Field("", max_length=300)
+    occurred_at: datetime | None = None
+
+
+class DailyNoteOut(RecordOut):
+    text: str
+    persons_words: str
+
+
+class DailyNoteIn(Schema):
+    text: str = Field(min_length=1)
+    persons_words: str = ""
+    occurred_at: datetime | None = None
+
+
+class IncidentOut(RecordOut):
+    incident_type: str
+    severity: str
+    what_happened: str
+    actions_taken: str
+    routine_version_id: int | None
+    rhythm_version_id: int | None
+    other_plan_element: str
+
+
+class IncidentIn(Schema):
+    incident_type: Incident.Type
+    severity: Incident.Severity
+    what_happened: str = Field(min_length=1)
+    actions_taken: str = Field(min_length=1)
+    routine_id: int | None = None
+    rhythm_id: int | None = None
+    other_plan_element: str = Field("", max_length=200)
+    occurred_at: datetime | None = None
+
+
+class HandoverNoteOut(RecordOut):
+    summary: str
+    watch_for: str
+
+
+class HandoverNoteIn(Schema):
+    summary: str = Field(min_length=1)
+    watch_for: str = ""
+    occurred_at: datetime | None = None
+
+
+class PracticalityFlagOut(RecordOut):
+    routine_version_id: int | None
+    rhythm_version_id: int | None
+    what_happened: str
+
+
+class PracticalityFlagIn(Schema):
+    routine_id: int | None = None
+    rhythm_id: int | None = None
+    what_happened: str = Field(min_length=1)
+    occurred_at: datetime | None = None
+
+
+class BriefingOut(Schema):
+    id: int
+    booking_id: int
+    user_id: int
+    acknowledged_at: datetime
+    routine_versions: list[int]
+    rhythm_versions: list[int]
+
+    @staticmethod
+    def resolve_routine_versions(obj) -> list[int]:
+        return sorted(v.pk for v in obj.routine_versions.all())
+
+    @staticmethod
+    def resolve_rhythm_versions(obj) -> list[int]:
+        return sorted(v.pk for v in obj.rhythm_versions.all())
+
+
+def _recorder(request: HttpRequest, person_id: int):
+    return access.get_person_for_user(request.user, person_id, Action.RECORD)
+
+
+def _key(request: HttpRequest) -> str | None:
+    return request.headers.get("Idempotency-Key")
+
+
+def _routine(person, routine_id: int | None) -> Routine | None:
+    return None if routine_id is None else support_selectors.routine_for_person(person, routine_id)
+
+
+def _rhythm(person, rhythm_id: int | None) -> ActivityRhythm | None:
+    return None if rhythm_id is None else support_selectors.rhythm_for_person(person, rhythm_id)
+
+
+@router.post("/people/{person_id}/routine-runs", response={201: RoutineRunOut})
+def record_routine_run(request: HttpRequest, person_id: int, payload: RoutineRunIn):
+    person = _recorder(request, person_id)
+    data = payload.dict()
+    routine = support_selectors.routine_for_person(person, data.pop("routine_id"))
+    return 201, services.routine_run_record(
+        person=person, routine=routine, idempotency_key=_key(request), by=request.user, **data
+    )
+
+
+@router.post("/people/{person_id}/activity-records", response={201: ActivityRecordOut})
+def record_activity(request: HttpRequest, person_id: int, payload: ActivityRecordIn):
+    person = _recorder(request, person_id)
+    data = payload.dict()
+    entry_id = data.pop("entry_id")
+    entry = None
+    if entry_id is not None:
+        entry = get_object_or_404(
+            RhythmEntry.objects.select_related("version__rhythm"),
+            pk=entry_id,
+            version__rhythm__person=person,
+        )
+    return 201, services.activity_record_create(
+        person=person,
+        rhythm=_rhythm(person, data.pop("rhythm_id")),
+        entry=entry,
+        idempotency_key=_key(request),
+        by=request.user,
+        **data,
+    )
+
+
+@router.post("/people/{person_id}/daily-notes", response={201: DailyNoteOut})
+def record_daily_note(request: HttpRequest, person_id: int, payload: DailyNoteIn):
+    person = _recorder(request, person_id)
+    return 201, services.daily_note_create(
+        person=person, idempotency_key=_key(request), by=request.user, **payload.dict()
+    )
+
+
+@router.post("/people/{person_id}/incidents", response={201: IncidentOut})
+def record_incident(request: HttpRequest, person_id: int, payload: IncidentIn):
+    person = _recorder(request, person_id)
+    data = payload.dict()
+    return 201, services.incident_create(
+        person=person,
+        routine=_routine(person, data.pop("routine_id")),
+        rhythm=_rhythm(person, data.pop("rhythm_id")),
+        idempotency_key=_key(request),
+        by=request.user,
+        **data,
+    )
+
+
+@router.post("/people/{person_id}/handover-notes", response={201: HandoverNoteOut})
+def record_handover_note(request: HttpRequest, person_id: int, payload: HandoverNoteIn):
+    person = _recorder(request, person_id)
+    return 201, services.handover_note_create(
+        person=person, idempotency_key=_key(request), by=request.user, **payload.dict()
+    )
+
+
+@router.post("/people/{person_id}/practicality-flags", response={201: PracticalityFlagOut})
+def record_practicality_flag(request: HttpRequest, person_id: int, payload: PracticalityFlagIn):
+    person = _recorder(request, person_id)
+    data = payload.dict()
+    return 201, services.practicality_flag_create(
+        person=person,
+        routine=_routine(person, data.pop("routine_id")),
+        rhythm=_rhythm(person, data.pop("rhythm_id")),
+        idempotency_key=_key(request),
+        by=request.user,
+        **data,
+    )
+
+
+@router.post("/bookings/{booking_id}/briefing", response={201: BriefingOut})
+def acknowledge_briefing(request: HttpRequest, booking_id: int):
+    """Confirm reading the briefing for your own booked shift."""
+    booking = ShiftBooking.objects.filter(pk=booking_id, user=request.user).first()
+    if booking is None:
+        raise Http404("No such booking.")
+    return 201, services.briefing_acknowledge(
+        booking=booking, idempotency_key=_key(request), by=request.user
+    )
+
+
+# Reading records back
+
+
+def _reader(request: HttpRequest, person_id: int, what: str):
+    return access.get_person_for_user(
+        request.user,
+        person_id,
+        Action.VIEW_RECORDS,
+        log_what=what,
+        log_action=AccessLog.Action.API_READ,
+        path=request.path,
+    )
+
+
+@router.get("/people/{person_id}/routine-runs", response=list[RoutineRunOut])
+@paginate(PageNumberPagination)
+def list_routine_runs(request: HttpRequest, person_id: int):
+    person = _reader(request, person_id, "Routine records")
+    return RoutineRun.objects.filter(person=person)
+
+
+@router.get("/people/{person_id}/activity-records", response=list[ActivityRecordOut])
+@paginate(PageNumberPagination)
+def list_activity_records(request: HttpRequest, person_id: int):
+    person = _reader(request, person_id, "Activity records")
+    return ActivityRecord.objects.filter(person=person)

@@ -1,0 +1,269 @@
+"""What happened on shift. Every record points at the person, at the plan version in force
+when it was made, and says both when the thing happened (`occurred_at`) and when it was
+written down (`created_at`), as PRSB Provenance asks."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from coplan.accounts.models import ShiftBooking
+from coplan.lib.models import CareRecord, TimeStampedModel
+from coplan.people.models import Person
+from coplan.support.models import RhythmEntry, RhythmVersion, RoutineVersion
+
+LATE_AFTER = timedelta(hours=2)
+
+
+class ShiftRecord(CareRecord):
+    occurred_at = models.DateTimeField("when it happened", default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    booking = models.ForeignKey(
+        ShiftBooking,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The shift booking it was made on, for agency staff.",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_late(self) -> bool:
+        """Written down more than two hours after it happened: shown as a late entry."""
+        made = self.created_at or timezone.now()
+        return made - self.occurred_at > LATE_AFTER
+
+
+class RoutineRun(ShiftRecord):
+    class Outcome(models.TextChoices):
+        COMPLETED = "completed", "Completed"
+        PARTLY = "partly", "Partly completed"
+        REFUSED = "refused", "Refused"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="routine_runs")
+    routine_version = models.ForeignKey(
+        RoutineVersion, on_delete=models.PROTECT, related_name="runs"
+    )
+    steps_used = models.JSONField(
+        default=list, blank=True, help_text="Ids of the steps used, in the order used."
+    )
+    deviations = models.TextField("what was done differently, and why", blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    distress_noticed = models.BooleanField(default=False)
+    distress_notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["person", "-occurred_at"], name="routinerun_person_idx"),
+            models.Index(fields=["routine_version", "occurred_at"], name="routinerun_version_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.routine_version} on {self.occurred_at:%d %b %Y}: {self.outcome}"
+
+
+class ActivityRecord(ShiftRecord):
+    class Outcome(models.TextChoices):
+        TOOK_PART = "took_part", "Took part"
+        DECLINED = "declined", "Declined"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="activity_records")
+    rhythm_version = models.ForeignKey(
+        RhythmVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="records"
+    )
+    entry = models.ForeignKey(
+        RhythmEntry,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="records",
+        help_text="The planned activity, if it was one.",
+    )
+    offered = models.CharField("what was offered", max_length=300)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    chosen = models.CharField("what the person chose", max_length=300, blank=True)
+    adjustments = models.TextField("adjustments made", blank=True)
+    decline_reason = models.TextField("why they declined", blank=True)
+    alternative_offered = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["person", "-occurred_at"], name="activity_person_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(outcome="declined") | ~Q(decline_reason=""),
+                name="activity_decline_has_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offered}: {self.get_outcome_display().lower()}"
+
+    @property
+    def is_declined(self) -> bool:
+        return self.outcome == self.Outcome.DECLINED
+
+
+class DailyNote(ShiftRecord):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="daily_notes")
+    text = models.TextField("note")
+    persons_words = models.TextField("what the person said, in their own words", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["person", "-occurred_at"], name="dailynote_person_idx")]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Incident(ShiftRecord):
+    class Type(models.TextChoices):
+        DISTRESS = "distress", "Distress"
+        INJURY = "injury", "Injury or accident"
+        SAFEGUARDING = "safeguarding", "Safeguarding concern"
+        TRAVEL = "travel", "Travel or going missing"
+        PROPERTY = "property", "Damage to property"
+        HEALTH = "health", "Health"
+        OTHER = "other", "Other"
+
+    class Severity(models.TextChoices):
+        LOW = "low", "Low"
+        MODERATE = "moderate", "Moderate"
+        HIGH = "high", "High"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="incidents")
+    incident_type = models.CharField("type", max_length=20, choices=Type.choices)
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    what_happened = models.TextField()
+    actions_taken = models.TextField()
+    routine_version = models.ForeignKey(
+        RoutineVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
+    )
+    rhythm_version = models.ForeignKey(
+        RhythmVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
+    )
+    other_plan_element = models.CharField(
+        max_length=200, blank=True, help_text="Another part of the plan involved, e.g. a risk plan."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["person", "-occurred_at"], name="incident_person_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_incident_type_display()} ({self.get_severity_display().lower()})"
+
+    @property
+    def plan_element(self) -> str:
+        if self.routine_version_id:
+            return str(self.routine_version)
+        if self.rhythm_version_id:
+            return str(self.rhythm_version)
+        return self.other_plan_element
+
+
+class HandoverNote(ShiftRecord):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="handover_notes")
+    summary = models.TextField("how the shift went")
+    watch_for = models.TextField("for the next shift", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["person", "-occurred_at"], name="handover_person_idx")]
+
+    def __str__(self) -> str:
+        return self.summary[:60]
+
+
+class PracticalityFlag(ShiftRecord):
+    """"This plan isn't practical": kept for the next review of the plan element."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="practicality_flags"
+    )
+    routine_version = models.ForeignKey(
+        RoutineVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="flags"
+    )
+    rhythm_version = models.ForeignKey(
+        RhythmVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="flags"
+    )
+    what_happened = models.TextField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["person", "-occurred_at"], name="flag_person_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(routine_version__isnull=False, rhythm_version__isnull=True)
+                | Q(routine_version__isnull=True, rhythm_version__isnull=False),
+                name="flag_one_plan_element",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Not practical: {self.routine_version or self.rhythm_version}"
+
+
+class BriefingAcknowledgement(TimeStampedModel):
+    """An agency worker confirmed reading the routine summaries for their booked shift."""
+
+    booking = models.OneToOneField(
+        ShiftBooking, on_delete=models.CASCADE, related_name="briefing_acknowledgement"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    acknowledged_at = models.DateTimeField(default=timezone.now)
+    routine_versions = models.ManyToManyField(RoutineVersion, blank=True, related_name="+")
+    rhythm_versions = models.ManyToManyField(RhythmVersion, blank=True, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-acknowledged_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} briefed for {self.booking}"
+
+
+class IdempotencyKey(models.Model):
+    """One row per (user, key): the database refuses a second, so a form sent twice (or two
+    requests racing) saves one record. The digest of the first body tells a true resend
+    from a different request that reused the key."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.UUIDField()
+    scope = models.CharField(max_length=100, help_text="What was written, e.g. delivery.dailynote.")
+    digest = models.CharField(max_length=64)
+    result_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_one_per_user_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.scope})"

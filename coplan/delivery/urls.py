@@ -1,0 +1,23 @@
+from django.urls import path
+
+from coplan.delivery import views
+
+app_name = "delivery"
+
+urlpatterns = [
+    path("shift/", views.shift, name="shift"),
+    path("shift/briefing/<int:booking_id>/", views.briefing_confirm, name="briefing_confirm"),
+    path("services/<int:service_id>/briefings/", views.service_briefings, name="briefings"),
+    path(
+        "people/<int:person_id>/record/routine/<int:routine_id>/",
+        views.record_routine,
+        name="record_routine",
+    ),
+    path("people/<int:person_id>/record/activity/", views.record_activity, name="record_activity"),
+    path("people/<int:person_id>/record/note/", views.record_note, name="record_note"),
+    path("people/<int:person_id>/record/incident/", views.record_incident, name="record_incident"),
+    path("people/<int:person_id>/record/handover/", views.record_handover, name="record_handover"),
+    path("people/<int:person_id>/record/not-practical/", views.record_flag, name="record_flag"),
+    path("people/<int:person_id>/handover/", views.handover, name="handover"),
+    path("people/<int:person_id>/delivery/", views.delivery_report, name="report"),
+]

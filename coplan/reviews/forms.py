@@ -1,0 +1,210 @@
+"""Forms validate input; services save. Fields that only staff fill in (whose words these
+are, how the person answered) are added only for staff, since the person and their circle
+always speak for themselves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from coplan.people.models import Person
+from coplan.planning.models import Decision
+from coplan.reviews.models import (
+    QUESTIONS,
+    CheckIn,
+    CheckInAnswer,
+    Perspective,
+    Review,
+    ReviewTrigger,
+)
+from coplan.reviews.services import HAND_KINDS
+from coplan.reviews.sources import Item
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _text(label: str, rows: int = 3, required: bool = False) -> forms.CharField:
+    return forms.CharField(
+        label=label, required=required, widget=forms.Textarea(attrs={"rows": rows})
+    )
+
+
+class CheckInForm(forms.Form):
+    """One set of picture answers for each thing asked about, plus optional words."""
+
+    ANSWERED_BY = [c for c in CheckIn.AnsweredBy.choices if c[0] != CheckIn.AnsweredBy.PERSON]
+
+    def __init__(self, *args: Any, items: list[Item], staff: bool, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.items = items
+        self.staff = staff
+        for item in items:
+            self.fields[f"answer_{item.key}"] = forms.ChoiceField(
+                label=item.label,
+                choices=CheckInAnswer.Answer.choices,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+            self.fields[f"words_{item.key}"] = forms.CharField(
+                label="In your own words (if you want)",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        self.fields["other_label"] = forms.CharField(
+            label="Something else (if you want)", required=False, max_length=300
+        )
+        self.fields["other_answer"] = forms.ChoiceField(
+            label="Something else",
+            choices=CheckInAnswer.Answer.choices,
+            required=False,
+            widget=forms.RadioSelect,
+        )
+        self.fields["words"] = _text("Anything else to say (if you want)", rows=2)
+        if staff:
+            self.fields["answered_by"] = forms.ChoiceField(
+                label="Whose answers are these?", choices=self.ANSWERED_BY
+            )
+            self.fields["how"] = forms.ChoiceField(
+                label="How were the answers given?", choices=CheckIn.How.choices
+            )
+            self.fields["week_start"] = forms.DateField(
+                label="Week beginning (a Monday)", required=False, widget=DateInput()
+            )
+
+    def who_fields(self) -> list[forms.BoundField]:
+        return [self["answered_by"]] if self.staff else []
+
+    def how_fields(self) -> list[forms.BoundField]:
+        return [self["how"], self["week_start"]] if self.staff else []
+
+    def rows(self) -> list[tuple[Item, forms.BoundField, forms.BoundField]]:
+        return [(i, self[f"answer_{i.key}"], self[f"words_{i.key}"]) for i in self.items]
+
+    def answers(self) -> list[dict[str, Any]]:
+        data = self.cleaned_data
+        out = [
+            {
+                "item_kind": item.kind,
+                "item_id": item.id,
+                "answer": data.get(f"answer_{item.key}"),
+                "words": data.get(f"words_{item.key}", ""),
+            }
+            for item in self.items
+        ]
+        if data.get("other_label") or data.get("other_answer"):
+            out.append(
+                {
+                    "item_kind": "other",
+                    "item_label": data.get("other_label", ""),
+                    "answer": data.get("other_answer") or None,
+                }
+            )
+        return out
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        kwargs: dict[str, Any] = {"answers": self.answers(), "words": data.get("words", "")}
+        if self.staff:
+            kwargs.update(
+                answered_by=data["answered_by"],
+                how=data["how"],
+                week_start=data.get("week_start"),
+            )
+        return kwargs
+
+
+class WorkingForm(forms.Form):
+    working = _text("What is working")
+    not_working = _text("What is not working")
+
+    def __init__(self, *args: Any, staff: bool, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if staff:
+            self.fields["perspective"] = forms.ChoiceField(
+                label="Whose view is this?", choices=Perspective.choices
+            )
+            self.fields["author"] = forms.CharField(
+                label="Their name",
+                required=False,
+                max_length=150,
+                help_text="For family and friends, give their name. Left empty for staff, "
+                "your name is used.",
+            )
+            self.order_fields(["perspective", "author", "working", "not_working"])
+
+
+class TriggerForm(forms.Form):
+    reason = _text("Why is a review needed?", required=True)
+
+    def __init__(self, *args: Any, staff: bool, person: Person, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if staff:
+            self.fields["kind"] = forms.ChoiceField(
+                label="What kind of reason",
+                choices=[c for c in ReviewTrigger.Kind.choices if c[0] in HAND_KINDS],
+            )
+            self.fields["decision"] = forms.ModelChoiceField(
+                label="Which decision (if one)",
+                required=False,
+                queryset=Decision.objects.filter(person=person, status=Decision.Status.AGREED),
+            )
+            self.fields["due_on"] = forms.DateField(
+                label="Review by", required=False, widget=DateInput()
+            )
+            self.order_fields(["kind", "decision", "reason", "due_on"])
+
+
+class CloseForm(forms.Form):
+    closed_reason = _text("The reason to wait", required=False)
+
+
+class ContributionForm(forms.Form):
+    def __init__(self, *args: Any, staff: bool, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if staff:
+            self.fields["contributor_kind"] = forms.ChoiceField(
+                label="Whose answers are these?", choices=Perspective.choices
+            )
+            self.fields["name"] = forms.CharField(
+                label="Their name",
+                required=False,
+                max_length=150,
+                help_text="Left empty for staff, your name is used.",
+            )
+        for name, label in QUESTIONS:
+            self.fields[name] = _text(label)
+
+
+class ConcludeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="What did the review decide?",
+        choices=Review.Outcome.choices,
+        widget=forms.RadioSelect,
+    )
+    new_decisions = forms.ModelMultipleChoiceField(
+        label="The new decisions it made",
+        required=False,
+        queryset=Decision.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Record them in the plan first, then link them here.",
+    )
+    keep_reason = _text("If we keep the plan as it is: why")
+    next_review_on = forms.DateField(
+        label="If we keep it: when we look again", required=False, widget=DateInput()
+    )
+
+    def __init__(self, *args: Any, review: Review, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["new_decisions"].queryset = Decision.objects.filter(
+            person_id=review.person_id
+        ).exclude(status=Decision.Status.SUPERSEDED)
+        for name, label in QUESTIONS:
+            self.fields[name] = _text(label)
+            self.initial.setdefault(name, getattr(review, name))
+        self.order_fields([n for n, _ in QUESTIONS] + list(self.fields))

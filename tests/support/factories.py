@@ -1,0 +1,90 @@
+"""Plan elements for tests: agreed decisions, routines and rhythms in force."""
+
+from datetime import time
+
+from django.utils import timezone
+
+from coplan.planning.models import Decision
+from coplan.support import services as support_services
+from coplan.support.models import RhythmEntry
+
+MORNING_STEPS = [
+    {
+        "title": "Breakfast first",
+        "agreed_words": "Breakfast is ready when you are.",
+        "window_start": time(7, 30),
+        "window_end": time(9, 0),
+        "avoid": "Mentioning the shower before breakfast.",
+        "picture": "breakfast",
+    },
+    {
+        "title": "Put on the clothes chosen last night",
+        "agreed_words": "Here are the clothes you picked.",
+        "window_start": time(8, 30),
+        "window_end": time(9, 30),
+    },
+    {
+        "title": "Shower, later",
+        "agreed_words": "Shower when you are ready.",
+        "window_start": time(9, 30),
+        "window_end": time(11, 0),
+        "avoid": "Rushing.",
+    },
+]
+
+
+def agreed_decision(person, user, question="How should my mornings go?", domain="support"):
+    return Decision.objects.create(
+        person=person,
+        domain=domain,
+        question=question,
+        status="agreed",
+        agreed_by=user,
+        agreed_at=timezone.now(),
+        created_by=user,
+    )
+
+
+def draft_decision(person, user, question="Draft: mornings?"):
+    return Decision.objects.create(
+        person=person, domain="support", question=question, created_by=user
+    )
+
+
+def morning_routine(person, user, decision=None, *, activate=True):
+    decision = decision or agreed_decision(person, user)
+    return support_services.routine_create(
+        person=person,
+        name="Morning routine",
+        decisions=[decision],
+        steps=[dict(s) for s in MORNING_STEPS],
+        agency_summary="Breakfast first.\nShower later.",
+        activate=activate,
+        by=user,
+    )
+
+
+def week_rhythm(person, user, decision=None, *, all_days=True):
+    decision = decision or agreed_decision(person, user, "What do I want my week to be?")
+    days = range(7) if all_days else [0]
+    entries = [
+        {
+            "day": d,
+            "time": time(10, 0),
+            "activity": "Library quiet room",
+            "kind": RhythmEntry.Kind.PRIORITY,
+            "notes": "Bus 12, the predictable route.",
+        }
+        for d in days
+    ] + [{"day": 2, "time": time(14, 0), "activity": "Park walk", "kind": "flexible"}]
+    return support_services.rhythm_create(
+        person=person,
+        name="My week",
+        decisions=[decision],
+        entries=entries,
+        alternatives="Garden centre cafe if the library is closed",
+        preparation="Clothes out\nTravel card in coat\nPreferred snack",
+        choice_prompt="Library or park today? Point when you're ready.",
+        activate=True,
+        by=user,
+    )
