@@ -69,9 +69,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
             return super().save_model(request, obj, form, change)
         token, secret = services.api_token_create(user=obj.user, name=obj.name)
         obj.pk = token.pk
-        messages.warning(
-            request, f"The token is {secret} — copy it now; it is not shown again."
-        )
+        messages.warning(request, f"The token is {secret} — copy it now; it is not shown again.")
 
     @admin.action(description="Revoke the selected tokens")
     def revoke(self, request, queryset):

@@ -4,7 +4,8 @@ from django.contrib.auth.forms import AuthenticationForm
 
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
-        max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True})
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
     )
 
 

@@ -39,7 +39,9 @@ class Organisation(TimeStampedModel):
 class Service(TimeStampedModel):
     """A supported-living scheme or house."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="services")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="services"
+    )
     name = models.CharField(max_length=200)
     address = models.TextField(blank=True)
 
@@ -144,7 +146,9 @@ class AccessLog(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_logs"
     )
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="access_logs")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="access_logs"
+    )
     action = models.CharField(max_length=20, choices=Action.choices, default=Action.VIEW)
     what = models.CharField(max_length=200, help_text="The part of the record that was read.")
     path = models.CharField(max_length=500, blank=True)

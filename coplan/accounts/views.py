@@ -109,12 +109,16 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
                 next_url = ""
             return redirect(next_url or "home")
-        form.add_error("token", "That code did not match. Check the time on your phone and try again.")
+        form.add_error(
+            "token", "That code did not match. Check the time on your phone and try again."
+        )
     qr_svg = None
     if setting_up:
         import segno
 
-        qr_svg = segno.make(device.config_url).svg_inline(scale=4, title="Authenticator set-up code")
+        qr_svg = segno.make(device.config_url).svg_inline(
+            scale=4, title="Authenticator set-up code"
+        )
     return render(
         request,
         "accounts/two_factor.html",

@@ -1,10 +1,13 @@
 """Every API error is JSON: {"code": ..., "message": ..., "fields": {...}} with a 4xx."""
 
 import logging
+from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, JsonResponse
+from django.urls import URLPattern, re_path
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -16,6 +19,40 @@ logger = logging.getLogger(__name__)
 
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:
     return {"code": code, "message": message, "fields": fields or {}}
+
+
+class JsonErrorsAPI(NinjaAPI):
+    """A NinjaAPI whose unknown paths and wrong methods also answer in the error shape,
+    rather than Django's HTML 404 page or Ninja's plain-text 405."""
+
+    def _get_urls(self):
+        urls = [
+            _json_not_allowed(u) if isinstance(u, URLPattern) else u for u in super()._get_urls()
+        ]
+        return [*urls, re_path(r"^.*$", _unknown_path)]
+
+
+@csrf_exempt
+def _unknown_path(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+    return JsonResponse(error_body("not_found", "No such API endpoint."), status=404)
+
+
+def _json_not_allowed(pattern: URLPattern) -> URLPattern:
+    view = pattern.callback
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and "json" not in response.get("Content-Type", ""):
+            allowed = response.get("Allow", "")
+            json_response = JsonResponse(
+                error_body("method_not_allowed", f"This endpoint takes {allowed}."), status=405
+            )
+            json_response["Allow"] = allowed
+            return json_response
+        return response
+
+    return URLPattern(pattern.pattern, wrapped, pattern.default_args, pattern.name)
 
 
 def _field_name(loc: tuple | list) -> str:

@@ -1,14 +1,12 @@
 """The one NinjaAPI. Each stage app contributes its router from its own api.py."""
 
-from ninja import NinjaAPI
-
 from coplan.api import errors
 from coplan.api.auth import auth
 from coplan.people.api import router as people_router
 from coplan.planning.api import router as planning_router
 from coplan.reviews.api import router as reviews_router
 
-api = NinjaAPI(
+api = errors.JsonErrorsAPI(
     title="Coplan API",
     version="1",
     description=(

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from coplan.accounts import access
@@ -307,8 +307,11 @@ def record_routine_run(request: HttpRequest, person_id: int, payload: RoutineRun
     person = _recorder(request, person_id)
     data = payload.dict()
     routine = support_selectors.routine_for_person(person, data.pop("routine_id"))
-    return 201, services.routine_run_record(
-        person=person, routine=routine, idempotency_key=_key(request), by=request.user, **data
+    return Status(
+        201,
+        services.routine_run_record(
+            person=person, routine=routine, idempotency_key=_key(request), by=request.user, **data
+        ),
     )
 
 
@@ -324,21 +327,27 @@ def record_activity(request: HttpRequest, person_id: int, payload: ActivityRecor
             pk=entry_id,
             version__rhythm__person=person,
         )
-    return 201, services.activity_record_create(
-        person=person,
-        rhythm=_rhythm(person, data.pop("rhythm_id")),
-        entry=entry,
-        idempotency_key=_key(request),
-        by=request.user,
-        **data,
+    return Status(
+        201,
+        services.activity_record_create(
+            person=person,
+            rhythm=_rhythm(person, data.pop("rhythm_id")),
+            entry=entry,
+            idempotency_key=_key(request),
+            by=request.user,
+            **data,
+        ),
     )
 
 
 @router.post("/people/{person_id}/daily-notes", response={201: DailyNoteOut})
 def record_daily_note(request: HttpRequest, person_id: int, payload: DailyNoteIn):
     person = _recorder(request, person_id)
-    return 201, services.daily_note_create(
-        person=person, idempotency_key=_key(request), by=request.user, **payload.dict()
+    return Status(
+        201,
+        services.daily_note_create(
+            person=person, idempotency_key=_key(request), by=request.user, **payload.dict()
+        ),
     )
 
 
@@ -346,21 +355,27 @@ def record_daily_note(request: HttpRequest, person_id: int, payload: DailyNoteIn
 def record_incident(request: HttpRequest, person_id: int, payload: IncidentIn):
     person = _recorder(request, person_id)
     data = payload.dict()
-    return 201, services.incident_create(
-        person=person,
-        routine=_routine(person, data.pop("routine_id")),
-        rhythm=_rhythm(person, data.pop("rhythm_id")),
-        idempotency_key=_key(request),
-        by=request.user,
-        **data,
+    return Status(
+        201,
+        services.incident_create(
+            person=person,
+            routine=_routine(person, data.pop("routine_id")),
+            rhythm=_rhythm(person, data.pop("rhythm_id")),
+            idempotency_key=_key(request),
+            by=request.user,
+            **data,
+        ),
     )
 
 
 @router.post("/people/{person_id}/handover-notes", response={201: HandoverNoteOut})
 def record_handover_note(request: HttpRequest, person_id: int, payload: HandoverNoteIn):
     person = _recorder(request, person_id)
-    return 201, services.handover_note_create(
-        person=person, idempotency_key=_key(request), by=request.user, **payload.dict()
+    return Status(
+        201,
+        services.handover_note_create(
+            person=person, idempotency_key=_key(request), by=request.user, **payload.dict()
+        ),
     )
 
 
@@ -368,13 +383,16 @@ def record_handover_note(request: HttpRequest, person_id: int, payload: Handover
 def record_practicality_flag(request: HttpRequest, person_id: int, payload: PracticalityFlagIn):
     person = _recorder(request, person_id)
     data = payload.dict()
-    return 201, services.practicality_flag_create(
-        person=person,
-        routine=_routine(person, data.pop("routine_id")),
-        rhythm=_rhythm(person, data.pop("rhythm_id")),
-        idempotency_key=_key(request),
-        by=request.user,
-        **data,
+    return Status(
+        201,
+        services.practicality_flag_create(
+            person=person,
+            routine=_routine(person, data.pop("routine_id")),
+            rhythm=_rhythm(person, data.pop("rhythm_id")),
+            idempotency_key=_key(request),
+            by=request.user,
+            **data,
+        ),
     )
 
 
@@ -384,8 +402,11 @@ def acknowledge_briefing(request: HttpRequest, booking_id: int):
     booking = ShiftBooking.objects.filter(pk=booking_id, user=request.user).first()
     if booking is None:
         raise Http404("No such booking.")
-    return 201, services.briefing_acknowledge(
-        booking=booking, idempotency_key=_key(request), by=request.user
+    return Status(
+        201,
+        services.briefing_acknowledge(
+            booking=booking, idempotency_key=_key(request), by=request.user
+        ),
     )
 
 

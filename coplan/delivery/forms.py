@@ -165,9 +165,7 @@ class HandoverNoteForm(RecordForm):
 
 class PracticalityFlagForm(RecordForm):
     plan_element = forms.ChoiceField(label="Which part of the plan is not practical")
-    what_happened = forms.CharField(
-        label="What happened", widget=forms.Textarea(attrs={"rows": 4})
-    )
+    what_happened = forms.CharField(label="What happened", widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, routines, rhythms, **kwargs):
         super().__init__(*args, **kwargs)
@@ -200,4 +198,3 @@ class PeriodForm(forms.Form):
 def default_period() -> tuple[date, date]:
     today = timezone.localdate()
     return today - timedelta(days=27), today
-

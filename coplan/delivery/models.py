@@ -198,11 +198,9 @@ class HandoverNote(ShiftRecord):
 
 
 class PracticalityFlag(ShiftRecord):
-    """"This plan isn't practical": kept for the next review of the plan element."""
+    """ "This plan isn't practical": kept for the next review of the plan element."""
 
-    person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="practicality_flags"
-    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="practicality_flags")
     routine_version = models.ForeignKey(
         RoutineVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="flags"
     )

@@ -67,6 +67,12 @@ def running_bookings(user: User, at: datetime | None = None) -> list[ShiftBookin
     )
 
 
+def _first_window(item: RoutineToday) -> time:
+    """Routines in the order of the day: by their first step's time window."""
+    steps = list(item.version.steps.all())
+    return (steps[0].window_start if steps else None) or time.max
+
+
 def _start_of_today() -> datetime:
     today = timezone.localdate()
     return timezone.make_aware(datetime.combine(today, time.min))
@@ -94,13 +100,16 @@ def shift_for_user(user: User, *, path: str = "") -> Shift:
     if bookings:
         people_qs = people_qs.filter(service_id__in={b.service_id for b in bookings})
     people = list(
-        people_qs.prefetch_related(
+        people_qs.select_related(None)
+        .only("id", "given_name", "family_name", "preferred_name", "service_id")
+        .prefetch_related(
             Prefetch(
                 "communication_needs",
                 queryset=CommunicationNeed.objects.filter(is_active=True),
                 to_attr="active_needs",
             )
-        ).order_by("given_name", "family_name")
+        )
+        .order_by("given_name", "family_name")
     )
     briefing_due = [
         b
@@ -135,11 +144,15 @@ def shift_for_user(user: User, *, path: str = "") -> Shift:
         by_person[record.person_id].activities_today.append(record)
     for instruction in support_selectors.instructions_in_force(ids):
         by_person[instruction.person_id].instructions.append(instruction)
+    for ps in by_person.values():
+        ps.routines.sort(key=_first_window)
     for person_id, note in _last_handovers(ids).items():
         by_person[person_id].last_handover = note
     AccessLog.objects.bulk_create(
         [
-            AccessLog(user=user, person=p, what="Shift view", action=AccessLog.Action.VIEW, path=path)
+            AccessLog(
+                user=user, person=p, what="Shift view", action=AccessLog.Action.VIEW, path=path
+            )
             for p in people
         ]
     )

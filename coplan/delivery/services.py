@@ -260,9 +260,7 @@ def activity_record_create(
             booking=booking,
         )
 
-    return _save(
-        ActivityRecord, person=person, key=idempotency_key, by=by, body=body, build=build
-    )
+    return _save(ActivityRecord, person=person, key=idempotency_key, by=by, body=body, build=build)
 
 
 @transaction.atomic
@@ -318,7 +316,9 @@ def incident_create(
 
     def build(booking: ShiftBooking | None) -> Incident:
         if routine and rhythm:
-            raise ValidationError("Link the incident to one part of the plan: a routine or a rhythm.")
+            raise ValidationError(
+                "Link the incident to one part of the plan: a routine or a rhythm."
+            )
         return Incident(
             person=person,
             incident_type=incident_type,

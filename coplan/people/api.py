@@ -260,9 +260,7 @@ def list_people(request: HttpRequest, q: str = ""):
 @router.post("/", response={201: PersonOut})
 def create_person(request: HttpRequest, payload: PersonIn):
     data = _given(payload)
-    service = access.get_service_for_user(
-        request.user, data.pop("service_id"), Action.EDIT_PROFILE
-    )
+    service = access.get_service_for_user(request.user, data.pop("service_id"), Action.EDIT_PROFILE)
     person = services.person_create(service=service, by=request.user, **data)
     return 201, selectors.person_page(person.pk)
 

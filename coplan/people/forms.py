@@ -148,5 +148,8 @@ class CircleMemberForm(forms.ModelForm):
             "consent_recorded_on",
             "is_active",
         ]
-        widgets = {"consent_recorded_on": DateInput(), "consent_note": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "consent_recorded_on": DateInput(),
+            "consent_note": forms.Textarea(attrs={"rows": 2}),
+        }
         labels = {"is_active": "Still part of the circle"}

@@ -202,9 +202,7 @@ class DecisionMakingProfile(CareRecord):
         OBJECTS = "objects", "Objects of reference"
         MIXED = "mixed", "Spoken with pictures"
 
-    person = models.OneToOneField(
-        Person, on_delete=models.CASCADE, related_name="decision_profile"
-    )
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="decision_profile")
     how_i_like_information = models.TextField("how I like to get information", blank=True)
     choices_at_once = models.PositiveSmallIntegerField(
         "how many choices at once",
@@ -236,9 +234,7 @@ class DecisionAgreementEntry(CareRecord):
     """For one kind of decision in the person's life: how they are involved and who makes
     the final decision."""
 
-    person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="decision_agreement"
-    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="decision_agreement")
     decision_kind = models.CharField("kind of decision", max_length=200)
     how_involved = models.TextField("how I must be involved")
     final_say = models.CharField("who makes the final decision", max_length=200)

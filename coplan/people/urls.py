@@ -20,13 +20,9 @@ urlpatterns = [
     ),
     path("<int:person_id>/chart/add/", views.chart_entry_form, name="chart_add"),
     path("<int:person_id>/chart/<int:pk>/", views.chart_entry_form, name="chart_edit"),
-    path(
-        "<int:person_id>/decision-profile/", views.decision_profile_form, name="decision_profile"
-    ),
+    path("<int:person_id>/decision-profile/", views.decision_profile_form, name="decision_profile"),
     path("<int:person_id>/agreement/add/", views.agreement_entry_form, name="agreement_add"),
-    path(
-        "<int:person_id>/agreement/<int:pk>/", views.agreement_entry_form, name="agreement_edit"
-    ),
+    path("<int:person_id>/agreement/<int:pk>/", views.agreement_entry_form, name="agreement_edit"),
     path("<int:person_id>/circle/add/", views.circle_member_form, name="circle_add"),
     path("<int:person_id>/circle/<int:pk>/", views.circle_member_form, name="circle_edit"),
 ]

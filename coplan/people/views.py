@@ -54,9 +54,7 @@ def person_add(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            person = services.person_create(
-                service=data.pop("service"), by=request.user, **data
-            )
+            person = services.person_create(service=data.pop("service"), by=request.user, **data)
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:
@@ -302,5 +300,3 @@ def person_access_log(request: HttpRequest, person_id: int) -> HttpResponse:
     entries = AccessLog.objects.filter(person=person).select_related("user")
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     return render(request, "people/access_log.html", {"person": person, "page": page})
-
-

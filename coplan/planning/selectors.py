@@ -176,7 +176,13 @@ def decision_shaped(decision: Decision) -> list[dict[str, Any]]:
     {"kind": "Routine", "title": str, "url": str}; the decision page renders whatever
     comes back under "What this shaped".
     """
-    return []
+    shaped: list[dict[str, Any]] = []
+    # --- support stage: routines, activity rhythms and staff instructions citing it ---
+    from coplan.support.selectors import shaped_by
+
+    shaped += shaped_by(decision)
+    # --- end support stage ---
+    return shaped
 
 
 def goals_for(person: Person) -> QuerySet[Goal]:

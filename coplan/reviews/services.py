@@ -195,7 +195,17 @@ def checkin_record(
     for answer in existing.values():
         if answer.pk not in keep:
             answer.delete()
+    queue_scan(person)
     return checkin
+
+
+def queue_scan(person: Person) -> None:
+    """After a record that may cross a threshold, scan this person in the background once
+    the record is committed."""
+    from coplan.reviews.tasks import scan_person_task
+
+    person_id = person.pk
+    transaction.on_commit(lambda: scan_person_task.enqueue(person_id))
 
 
 # Working / not working -----------------------------------------------------------------

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from coplan.accounts import access
@@ -259,7 +259,7 @@ def create_routine(request: HttpRequest, person_id: int, payload: RoutineIn):
     person = _person(request, person_id, Action.PLAN)
     data = payload.dict()
     routine = services.routine_create(person=person, by=request.user, **data)
-    return 201, routine
+    return Status(201, routine)
 
 
 @router.get("/people/{person_id}/routines/{routine_id}", response=RoutineDetailOut)
@@ -268,14 +268,12 @@ def get_routine(request: HttpRequest, person_id: int, routine_id: int):
     return selectors.routine_for_person(person, routine_id)
 
 
-@router.post(
-    "/people/{person_id}/routines/{routine_id}/versions", response={201: RoutineDetailOut}
-)
+@router.post("/people/{person_id}/routines/{routine_id}/versions", response={201: RoutineDetailOut})
 def change_routine(request: HttpRequest, person_id: int, routine_id: int, payload: RoutineChangeIn):
     person = _person(request, person_id, Action.PLAN)
     routine = selectors.routine_for_person(person, routine_id)
     services.routine_revise(routine=routine, by=request.user, **payload.dict())
-    return 201, routine
+    return Status(201, routine)
 
 
 @router.post("/people/{person_id}/routines/{routine_id}/activate", response=RoutineDetailOut)
@@ -295,9 +293,7 @@ def list_rhythms(request: HttpRequest, person_id: int):
     return ActivityRhythm.objects.filter(person=person).prefetch_related(
         _current(
             ActivityRhythm,
-            RhythmVersion.objects.filter(is_current=True).prefetch_related(
-                "entries", "decisions"
-            ),
+            RhythmVersion.objects.filter(is_current=True).prefetch_related("entries", "decisions"),
         )
     )
 
@@ -306,7 +302,7 @@ def list_rhythms(request: HttpRequest, person_id: int):
 def create_rhythm(request: HttpRequest, person_id: int, payload: RhythmIn):
     person = _person(request, person_id, Action.PLAN)
     rhythm = services.rhythm_create(person=person, by=request.user, **payload.dict())
-    return 201, rhythm
+    return Status(201, rhythm)
 
 
 @router.get("/people/{person_id}/rhythms/{rhythm_id}", response=RhythmDetailOut)
@@ -320,7 +316,7 @@ def change_rhythm(request: HttpRequest, person_id: int, rhythm_id: int, payload:
     person = _person(request, person_id, Action.PLAN)
     rhythm = selectors.rhythm_for_person(person, rhythm_id)
     services.rhythm_revise(rhythm=rhythm, by=request.user, **payload.dict())
-    return 201, rhythm
+    return Status(201, rhythm)
 
 
 @router.post("/people/{person_id}/rhythms/{rhythm_id}/activate", response=RhythmDetailOut)
@@ -343,7 +339,9 @@ def list_instructions(request: HttpRequest, person_id: int):
 @router.post("/people/{person_id}/instructions", response={201: InstructionOut})
 def create_instruction(request: HttpRequest, person_id: int, payload: InstructionIn):
     person = _person(request, person_id, Action.PLAN)
-    return 201, services.instruction_create(person=person, by=request.user, **payload.dict())
+    return Status(
+        201, services.instruction_create(person=person, by=request.user, **payload.dict())
+    )
 
 
 @router.patch("/people/{person_id}/instructions/{instruction_id}", response=InstructionOut)

@@ -51,9 +51,7 @@ def support_plan(person: Person) -> dict:
     )
     for element in [*routines, *rhythms]:
         element.current = element.current_versions[0] if element.current_versions else None
-    instructions = list(
-        StaffInstruction.objects.filter(person=person).prefetch_related(_DECISIONS)
-    )
+    instructions = list(StaffInstruction.objects.filter(person=person).prefetch_related(_DECISIONS))
     return {"routines": routines, "rhythms": rhythms, "instructions": instructions}
 
 
@@ -149,3 +147,44 @@ def routine_lookup_for_decision(decision: Decision) -> dict:
         ),
         "staff_instructions": list(decision.staff_instructions.all()),
     }
+
+
+def shaped_by(decision: Decision) -> list[dict]:
+    """For the decision page: each routine or rhythm version and staff instruction that
+    cites this decision, with a link (planning's `decision_shaped` hook)."""
+    from django.urls import reverse
+
+    found = routine_lookup_for_decision(decision)
+    rows = []
+    for kind, label, versions in (
+        ("routine", "Routine", found["routine_versions"]),
+        ("rhythm", "Activity rhythm", found["rhythm_versions"]),
+    ):
+        for v in versions:
+            element = v.routine if kind == "routine" else v.rhythm
+            rows.append(
+                {
+                    "kind": label,
+                    "title": f"{element.name}, version {v.number}"
+                    + ("" if v.is_current else " (earlier version)"),
+                    "url": reverse(
+                        "support:version",
+                        kwargs={
+                            "person_id": element.person_id,
+                            "kind": kind,
+                            "pk": element.pk,
+                            "number": v.number,
+                        },
+                    ),
+                }
+            )
+    for instruction in found["staff_instructions"]:
+        rows.append(
+            {
+                "kind": "Staff instruction",
+                "title": instruction.title,
+                "url": reverse("support:plan", kwargs={"person_id": instruction.person_id})
+                + "#instructions",
+            }
+        )
+    return rows

@@ -7,11 +7,13 @@ changed it; earlier versions are kept, so records made under them still point at
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from coplan.accounts.models import User
 from coplan.lib.models import check_plain_text
@@ -67,14 +69,25 @@ RHYTHM = _Kind(
 )
 
 
-def _decisions_for(person: Person, decisions: Iterable[Decision | int]) -> list[Decision]:
+def _decisions_for(
+    person: Person, decisions: Iterable[Decision | int], at: datetime | None = None
+) -> list[Decision]:
+    """The cited decisions, all about this person and none superseded. Recording a past
+    version (`at`, its effective date) may cite a decision superseded only after that date."""
     ids = {d.pk if isinstance(d, Decision) else int(d) for d in decisions}
     found = list(Decision.objects.filter(pk__in=ids))
     if len(found) != len(ids) or any(d.person_id != person.pk for d in found):
         raise ValidationError(
             {"decisions": f"Cite only decisions made with or about {person.called}."}
         )
-    if any(d.status == Decision.Status.SUPERSEDED for d in found):
+    superseded = [d for d in found if d.status == Decision.Status.SUPERSEDED]
+    if at is not None and superseded:
+        successors_agreed = Decision.objects.filter(
+            supersedes__in=superseded, agreed_at__gt=at
+        ).count()
+        if successors_agreed == len(superseded):
+            superseded = []
+    if superseded:
         raise ValidationError(
             {"decisions": "A superseded decision cannot shape a new version; cite its successor."}
         )
@@ -85,10 +98,19 @@ def _has_agreed(decisions: Iterable[Decision]) -> bool:
     return any(d.status == Decision.Status.AGREED for d in decisions)
 
 
+def _was_agreed(decisions: Iterable[Decision]) -> bool:
+    """Agreed when cited: agreed now, or (for a past version) superseded since."""
+    return any(d.status != Decision.Status.DRAFT for d in decisions)
+
+
 def _build_children(kind: _Kind, rows: list[dict[str, Any]]) -> list[models.Model]:
     if not rows:
         raise ValidationError(
-            {"steps" if kind is ROUTINE else "entries": f"Add at least one {kind.child_label.lower()}."}
+            {
+                "steps"
+                if kind is ROUTINE
+                else "entries": f"Add at least one {kind.child_label.lower()}."
+            }
         )
     children = []
     errors: list[str] = []
@@ -113,6 +135,7 @@ def _new_version(
     rows: list[dict[str, Any]],
     fields: dict[str, Any],
     change_reason: str,
+    effective_from: datetime | None,
     by: User,
 ) -> RoutineVersion | RhythmVersion:
     children = _build_children(kind, rows)
@@ -125,6 +148,7 @@ def _new_version(
         change_reason=change_reason,
         is_current=True,
         created_by=by,
+        effective_from=effective_from or timezone.now(),
         **{k: v for k, v in fields.items() if k in kind.version_fields},
     )
     version.full_clean(validate_constraints=False)
@@ -144,17 +168,25 @@ def _create(
     rows: list[dict[str, Any]],
     fields: dict[str, Any],
     activate: bool,
+    effective_from: datetime | None,
     by: User,
 ) -> RoutineVersion | RhythmVersion:
-    cited = _decisions_for(element.person, decisions)
+    cited = _decisions_for(element.person, decisions, effective_from)
     if not cited:
         raise ValidationError({"decisions": "Cite the decision this comes from."})
-    if activate and not _has_agreed(cited):
+    if activate and not _was_agreed(cited):
         raise ValidationError({"decisions": kind.needs_agreed})
     element.is_active = activate
     apply_and_save(element, {})
     return _new_version(
-        kind, element, decisions=cited, rows=rows, fields=fields, change_reason="", by=by
+        kind,
+        element,
+        decisions=cited,
+        rows=rows,
+        fields=fields,
+        change_reason="",
+        effective_from=effective_from,
+        by=by,
     )
 
 
@@ -166,16 +198,17 @@ def _revise(
     rows: list[dict[str, Any]],
     fields: dict[str, Any],
     change_reason: str,
+    effective_from: datetime | None,
     by: User,
 ) -> RoutineVersion | RhythmVersion:
     # Lock the element so two editors cannot both make "version 3".
     type(element).objects.select_for_update().filter(pk=element.pk).first()
-    cited = _decisions_for(element.person, decisions)
+    cited = _decisions_for(element.person, decisions, effective_from)
     if not change_reason.strip():
         raise ValidationError({"change_reason": CHANGE_NEEDS_REASON})
     if not cited:
         raise ValidationError({"decisions": "Cite the decision that changed it."})
-    if element.is_active and not _has_agreed(cited):
+    if element.is_active and not _was_agreed(cited):
         raise ValidationError({"decisions": CHANGE_NEEDS_AGREED})
     version = _new_version(
         kind,
@@ -184,6 +217,7 @@ def _revise(
         rows=rows,
         fields=fields,
         change_reason=change_reason.strip(),
+        effective_from=effective_from,
         by=by,
     )
     apply_and_save(element, {})  # a new version is a change to the routine: bump its version
@@ -212,6 +246,7 @@ def routine_create(
     steps: list[dict[str, Any]],
     agency_summary: str = "",
     activate: bool = False,
+    effective_from: datetime | None = None,
     by: User,
 ) -> Routine:
     routine = Routine(person=person, name=name, created_by=by)
@@ -222,6 +257,7 @@ def routine_create(
         rows=steps,
         fields={"agency_summary": agency_summary},
         activate=activate,
+        effective_from=effective_from,
         by=by,
     )
     return routine
@@ -236,6 +272,7 @@ def routine_revise(
     change_reason: str,
     agency_summary: str = "",
     name: str | None = None,
+    effective_from: datetime | None = None,
     by: User,
 ) -> RoutineVersion:
     if name and name != routine.name:
@@ -247,6 +284,7 @@ def routine_revise(
         rows=steps,
         fields={"agency_summary": agency_summary},
         change_reason=change_reason,
+        effective_from=effective_from,
         by=by,
     )
 
@@ -279,6 +317,7 @@ def rhythm_create(
     choice_prompt: str = "",
     agency_summary: str = "",
     activate: bool = False,
+    effective_from: datetime | None = None,
     by: User,
 ) -> ActivityRhythm:
     rhythm = ActivityRhythm(person=person, name=name, created_by=by)
@@ -294,6 +333,7 @@ def rhythm_create(
             "agency_summary": agency_summary,
         },
         activate=activate,
+        effective_from=effective_from,
         by=by,
     )
     return rhythm
@@ -311,6 +351,7 @@ def rhythm_revise(
     choice_prompt: str = "",
     agency_summary: str = "",
     name: str | None = None,
+    effective_from: datetime | None = None,
     by: User,
 ) -> RhythmVersion:
     if name and name != rhythm.name:
@@ -327,6 +368,7 @@ def rhythm_revise(
             "agency_summary": agency_summary,
         },
         change_reason=change_reason,
+        effective_from=effective_from,
         by=by,
     )
 

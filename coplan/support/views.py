@@ -127,7 +127,7 @@ def _initial_from(el: _Element, version: Model | None) -> tuple[dict, list[dict]
     if version is None:
         return {}, []
     initial = {name: getattr(version, name) for name in el.version_fields}
-    initial["decisions"] = [d.pk for d in version.decisions.all() if not d.status == "superseded"]
+    initial["decisions"] = [d.pk for d in version.decisions.all() if d.status != "superseded"]
     rows = getattr(version, el.rows_name).all()
     return initial, [{name: getattr(row, name) for name in el.row_fields} for row in rows]
 

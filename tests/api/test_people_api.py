@@ -3,6 +3,7 @@ JSON errors in one shape, pagination, and the OpenAPI description."""
 
 import json
 from io import StringIO
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -63,7 +64,11 @@ def endpoints(world, person: Person, records: dict) -> list[tuple[str, str, dict
         ("patch", f"/people/{pid}", {"strengths": "Kind"}),
         ("get", f"/people/{pid}/communication-needs", None),
         ("post", f"/people/{pid}/communication-needs", {**NEW_NEED, "review_on": "2030-01-01"}),
-        ("patch", f"/people/{pid}/communication-needs/{records['need'].pk}", {"need": "Big photos"}),
+        (
+            "patch",
+            f"/people/{pid}/communication-needs/{records['need'].pk}",
+            {"need": "Big photos"},
+        ),
         ("get", f"/people/{pid}/circle", None),
         ("post", f"/people/{pid}/circle", {"name": "Lee", "relationship_type": "friend"}),
         ("patch", f"/people/{pid}/circle/{records['circle'].pk}", {"phone": "01234 567890"}),
@@ -297,7 +302,11 @@ def test_format_category_without_a_format_says_so_like_the_form(world):
 def test_markup_is_a_422_and_nothing_is_stored(world, method, path, body, field):
     if path == "/people/":
         body = {**body, "service_id": world.service_a.pk}
-    counts = (Person.objects.count(), CommunicationNeed.objects.count(), CircleMember.objects.count())
+    counts = (
+        Person.objects.count(),
+        CommunicationNeed.objects.count(),
+        CircleMember.objects.count(),
+    )
     response = getattr(Api(world.manager), method)(path.format(pid=world.person.pk), body)
     error = assert_error(response, 422, "invalid")
     assert "plain text" in error["fields"][field][0]
@@ -313,7 +322,9 @@ def test_markup_is_a_422_and_nothing_is_stored(world, method, path, body, field)
 def test_unknown_paths_and_records_are_json_404s(world):
     api = Api(world.manager)
     assert_error(api.get("/people/999999"), 404, "not_found")
-    assert_error(api.patch(f"/people/{world.person.pk}/circle/999999", {"name": "A"}), 404, "not_found")
+    assert_error(
+        api.patch(f"/people/{world.person.pk}/circle/999999", {"name": "A"}), 404, "not_found"
+    )
 
 
 def test_create_api_token_command_prints_a_token_that_works(world):
@@ -357,3 +368,58 @@ def test_api_docs_page_uses_only_local_static_files(world):
     assert "/static/ninja/" in html
     assert "cdn" not in html.lower()
     assert "https://" not in html and "http://" not in html.replace("http://testserver", "")
+
+
+def test_unknown_api_path_is_a_json_404(world):
+    api = Api(world.manager)
+    assert_error(api.get("/no-such-thing"), 404, "not_found")
+    assert_error(api.post("/no-such-thing", {"a": 1}), 404, "not_found")
+
+
+def test_wrong_method_is_a_json_405(world):
+    response = Api(world.manager).client.delete(f"/api/v1/people/{world.person.pk}")
+    assert response["Content-Type"].startswith("application/json")
+    assert_error(response, 405, "method_not_allowed")
+    assert set(response["Allow"].replace(" ", "").split(",")) == {"GET", "PATCH"}
+
+
+def test_unexpected_failure_is_a_json_500_that_hides_the_detail(world):
+    with mock.patch(
+        "coplan.people.selectors.people_list", side_effect=RuntimeError("secret detail")
+    ):
+        response = Api(world.manager).get("/people/")
+    body = assert_error(response, 500, "server_error")
+    assert "secret detail" not in response.content.decode()
+    assert body["message"] == "Something went wrong on our side; nothing was saved."
+
+
+def test_browser_session_can_read_but_changes_need_the_csrf_token(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.manager)
+    assert client.get(f"/api/v1/people/{world.person.pk}").status_code == 200
+    response = client.patch(
+        f"/api/v1/people/{world.person.pk}",
+        json.dumps({"strengths": "x"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith("application/json")
+    world.person.refresh_from_db()
+    assert world.person.strengths == ""
+
+
+def test_list_takes_a_fixed_number_of_queries(world, django_assert_num_queries):
+    from coplan.people import services
+
+    api = Api(world.manager)
+    api.get("/people/")
+    for i in range(5):
+        person = services.person_create(
+            service=world.service_a, by=world.manager, given_name=f"P{i}", family_name="X"
+        )
+        services.communication_need_create(
+            person=person, by=world.manager, category="additional", need="n", review_on="2030-01-01"
+        )
+    # token, memberships, own person, circle, count, page, needs, last-used update at most
+    with django_assert_num_queries(7):
+        assert api.get("/people/").json()["count"] == 6

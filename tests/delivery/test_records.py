@@ -376,9 +376,15 @@ def test_api_routine_run_and_flag(world, routine):
         {"routine_id": routine.pk, "what_happened": "Breakfast window clashes with the bus."},
     )
     assert flag.status_code == 201
-    assert Api(world.outsider).post(
-        f"/delivery/people/{world.person.pk}/daily-notes", {"text": "x"}
-    ).status_code == 404
-    assert Api(world.quality_lead).post(
-        f"/delivery/people/{world.person.pk}/daily-notes", {"text": "x"}
-    ).status_code == 403
+    assert (
+        Api(world.outsider)
+        .post(f"/delivery/people/{world.person.pk}/daily-notes", {"text": "x"})
+        .status_code
+        == 404
+    )
+    assert (
+        Api(world.quality_lead)
+        .post(f"/delivery/people/{world.person.pk}/daily-notes", {"text": "x"})
+        .status_code
+        == 403
+    )

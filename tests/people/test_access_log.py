@@ -40,7 +40,11 @@ def test_each_page_read_adds_one_access_log_row(world, url_name, what, action):
 
 @pytest.mark.parametrize(
     ("suffix", "what"),
-    [("", "Person record"), ("/communication-needs", "Communication needs"), ("/circle", "Circle of support")],
+    [
+        ("", "Person record"),
+        ("/communication-needs", "Communication needs"),
+        ("/circle", "Circle of support"),
+    ],
 )
 def test_each_api_read_adds_one_access_log_row(world, suffix, what):
     path = f"/api/v1/people/{world.person.pk}{suffix}"
@@ -69,9 +73,7 @@ def test_reading_twice_logs_twice(world):
 def test_refused_reads_are_not_logged_as_reads(world):
     world.client_for(world.outsider).get(reverse("people:detail", args=[world.person.pk]))
     world.client_for(world.worker).get(reverse("people:history", args=[world.person.pk]))
-    world.client_for(None).get(
-        f"/api/v1/people/{world.person.pk}", **_bearer(world.admin)
-    )
+    world.client_for(None).get(f"/api/v1/people/{world.person.pk}", **_bearer(world.admin))
     assert AccessLog.objects.count() == 0
 
 

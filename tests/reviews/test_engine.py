@@ -245,3 +245,12 @@ def test_two_scans_at_once_create_each_trigger_once(world):
     assert sum(results) == 20
     assert ReviewTrigger.objects.count() == 20
     assert ReviewTrigger.history.count() == 20
+
+
+def test_a_second_didnt_work_check_in_queues_a_scan_that_opens_the_trigger(
+    world, goal, django_capture_on_commit_callbacks
+):
+    _didnt_work(world, goal, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        _didnt_work(world, goal, 0)
+    assert list(ReviewTrigger.objects.values_list("kind", flat=True)) == ["checkin_didnt_work"]

@@ -139,3 +139,50 @@ def test_decision_lookup_finds_what_it_shaped(world):
     morning_routine(world.person, world.team_leader, decision)
     shaped = selectors.routine_lookup_for_decision(decision)
     assert [str(v) for v in shaped["routine_versions"]] == ["Morning routine, version 1"]
+
+
+def test_decision_page_hook_lists_what_the_decision_shaped(world):
+    from coplan.planning.selectors import decision_shaped
+
+    decision = agreed_decision(world.person, world.manager)
+    routine = morning_routine(world.person, world.team_leader, decision)
+    rows = decision_shaped(decision)
+    assert rows == [
+        {
+            "kind": "Routine",
+            "title": "Morning routine, version 1",
+            "url": f"/people/{world.person.pk}/support/routine/{routine.pk}/v1/",
+        }
+    ]
+
+
+def test_decision_links_go_to_the_planning_page(world):
+    from coplan.support.templatetags.support_tags import decision_url
+
+    decision = agreed_decision(world.person, world.manager)
+    assert decision_url(decision) == f"/plan/people/{world.person.pk}/decisions/{decision.pk}/"
+
+
+def test_past_version_may_cite_a_decision_superseded_only_later(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    old = agreed_decision(world.person, world.manager, "Shower first?")
+    new = agreed_decision(world.person, world.manager, "Breakfast first?")
+    new.supersedes = old
+    new.save()
+    old.status = "superseded"
+    old.save()
+    with pytest.raises(ValidationError, match="superseded decision cannot shape"):
+        morning_routine(world.person, world.team_leader, old)
+    routine = support_services.routine_create(
+        person=world.person,
+        name="Morning routine",
+        decisions=[old],
+        steps=[dict(s) for s in MORNING_STEPS],
+        activate=True,
+        effective_from=timezone.now() - timedelta(days=30),
+        by=world.team_leader,
+    )
+    assert routine.is_active

@@ -25,7 +25,9 @@ def lines(text: str) -> SafeString | str:
     if len(items) == 1:
         return format_html_join("", "<p>{}</p>", ((i,) for i in items))
     return SafeString(
-        "<ul class='plain-list'>" + format_html_join("", "<li>{}</li>", ((i,) for i in items)) + "</ul>"
+        "<ul class='plain-list'>"
+        + format_html_join("", "<li>{}</li>", ((i,) for i in items))
+        + "</ul>"
     )
 
 

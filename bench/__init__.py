@@ -1,0 +1,1 @@
+"""Benchmarks for the targets in DESIGN.md, run with `make bench` (`python -m bench`)."""

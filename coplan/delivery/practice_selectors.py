@@ -1,0 +1,230 @@
+"""Reads for risk plans in practice: whether the current stage's criteria are met, the
+competency and prompt trends over time, and missed check-ins while someone is out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from coplan.delivery.practice_models import (
+    CompetencyResult,
+    IncidentLink,
+    PracticeSession,
+    TravelCheckIn,
+    TravelLog,
+)
+from coplan.people.models import Person
+from coplan.support.risk_models import Competency, RiskPlan, RiskStage, StageChange
+
+
+@dataclass
+class CompetencyProgress:
+    competency: Competency
+    independent: int  # sessions in the window where it was shown with no prompt
+    met: bool
+
+
+@dataclass
+class StageProgress:
+    stage: RiskStage
+    since: datetime | None
+    sessions: list[PracticeSession]  # the window: the last `of_last`, newest first
+    competencies: list[CompetencyProgress]
+    met: bool
+
+    @property
+    def needed(self) -> int:
+        return self.stage.shown_in
+
+    @property
+    def window(self) -> int:
+        return self.stage.of_last
+
+
+def stage_started_at(plan: RiskPlan, stage: RiskStage) -> datetime | None:
+    change = (
+        StageChange.objects.filter(plan=plan, to_stage=stage).order_by("-changed_at", "-id").first()
+    )
+    return change.changed_at if change else None
+
+
+def stage_progress(plan: RiskPlan, stage: RiskStage | None = None) -> StageProgress:
+    """The stage's criteria, from its practice sessions since it last became current.
+
+    Met exactly when the window holds at least `shown_in` sessions and every competency was
+    shown with no prompt in at least `shown_in` of the last `of_last` sessions at this stage.
+    Sessions at other stages, or from an earlier time at this stage, do not count."""
+    stage = stage or RiskStage.objects.get(pk=plan.current_stage_id)
+    competencies = list(stage.competencies.all())
+    since = stage_started_at(plan, stage)
+    sessions_qs = PracticeSession.objects.filter(plan=plan, stage=stage)
+    if since is not None:
+        sessions_qs = sessions_qs.filter(occurred_at__gte=since)
+    sessions = list(
+        sessions_qs.order_by("-occurred_at", "-id").prefetch_related("results")[: stage.of_last]
+    )
+    counts = {c.pk: 0 for c in competencies}
+    for s in sessions:
+        for r in s.results.all():
+            if r.independent and r.competency_id in counts:
+                counts[r.competency_id] += 1
+    rows = [
+        CompetencyProgress(c, counts[c.pk], counts[c.pk] >= stage.shown_in) for c in competencies
+    ]
+    met = bool(rows) and len(sessions) >= stage.shown_in and all(r.met for r in rows)
+    return StageProgress(stage=stage, since=since, sessions=sessions, competencies=rows, met=met)
+
+
+def next_stage(plan: RiskPlan, stage: RiskStage) -> RiskStage | None:
+    return RiskStage.objects.filter(plan=plan, number=stage.number + 1).first()
+
+
+@dataclass
+class TrendPoint:
+    session_id: int
+    occurred_at: datetime
+    stage_number: int
+    verbal: int
+    gestural: int
+    physical: int
+    independent: int  # competencies shown with no prompt
+    competencies: int  # competencies at that stage
+
+    @property
+    def prompts(self) -> int:
+        return self.verbal + self.gestural + self.physical
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.independent / self.competencies) if self.competencies else 0
+
+
+def trends(plan: RiskPlan) -> list[TrendPoint]:
+    """Every practice session of the plan, oldest first: prompts by kind, and how many of
+    the stage's competencies were shown with no prompt. Three queries."""
+    per_stage = dict(
+        RiskStage.objects.filter(plan=plan).annotate(n=Count("competencies")).values_list("pk", "n")
+    )
+    sessions = (
+        PracticeSession.objects.filter(plan=plan)
+        .select_related("stage")
+        .prefetch_related(
+            Prefetch(
+                "results",
+                queryset=CompetencyResult.objects.only(
+                    "id", "session_id", "competency_id", "shown", "prompted"
+                ),
+            )
+        )
+        .order_by("occurred_at", "id")
+    )
+    return [
+        TrendPoint(
+            session_id=s.pk,
+            occurred_at=s.occurred_at,
+            stage_number=s.stage.number,
+            verbal=s.prompts_verbal,
+            gestural=s.prompts_gestural,
+            physical=s.prompts_physical,
+            independent=sum(1 for r in s.results.all() if r.independent),
+            competencies=per_stage.get(s.stage_id, 0),
+        )
+        for s in sessions
+    ]
+
+
+@dataclass
+class PlanPage:
+    plan: RiskPlan
+    stages: list[RiskStage]
+    progress: StageProgress
+    next_stage: RiskStage | None
+    previous_stage: RiskStage | None
+    changes: list[StageChange]
+    recent_sessions: list[PracticeSession]
+    travel_logs: list[TravelLog]
+    incidents: list[IncidentLink]
+    missed: list[TravelCheckIn] = field(default_factory=list)
+
+
+def plans_for_person(person: Person) -> QuerySet[RiskPlan]:
+    return RiskPlan.objects.filter(person=person).select_related("current_stage", "decision")
+
+
+def plan_for_person(person: Person, plan_id: int) -> RiskPlan:
+    return get_object_or_404(
+        RiskPlan.objects.select_related("person__service", "decision", "current_stage"),
+        pk=plan_id,
+        person=person,
+    )
+
+
+def plan_page(plan: RiskPlan) -> PlanPage:
+    stages = list(
+        RiskStage.objects.filter(plan=plan).prefetch_related("competencies").order_by("number")
+    )
+    by_pk = {s.pk: s for s in stages}
+    current = by_pk[plan.current_stage_id]
+    progress = stage_progress(plan, current)
+    logs = list(
+        TravelLog.objects.filter(plan=plan)
+        .select_related("stage", "recorded_by")
+        .prefetch_related("check_ins")
+        .order_by("-occurred_at", "-id")[:10]
+    )
+    return PlanPage(
+        plan=plan,
+        stages=stages,
+        progress=progress,
+        next_stage=next((s for s in stages if s.number == current.number + 1), None),
+        previous_stage=next((s for s in stages if s.number == current.number - 1), None),
+        changes=list(
+            StageChange.objects.filter(plan=plan)
+            .select_related("from_stage", "to_stage", "decision", "changed_by")
+            .order_by("-changed_at", "-id")
+        ),
+        recent_sessions=list(
+            PracticeSession.objects.filter(plan=plan)
+            .select_related("stage", "recorded_by")
+            .prefetch_related("results__competency")
+            .order_by("-occurred_at", "-id")[:10]
+        ),
+        travel_logs=logs,
+        incidents=list(
+            IncidentLink.objects.filter(plan=plan)
+            .select_related("incident", "stage", "trigger")
+            .order_by("-created_at", "-id")
+        ),
+        missed=[
+            c for log in logs if log.is_out for c in log.check_ins.all() if c.status == "missed"
+        ],
+    )
+
+
+def missed_check_ins(people: QuerySet[Person]) -> list[TravelCheckIn]:
+    """Check-ins past their grace time, not made, while the person is still out: the
+    alert staff must act on, with the stage's agreed safeguard action."""
+    return list(
+        TravelCheckIn.objects.filter(
+            log__person__in=people,
+            log__returned_at__isnull=True,
+            made_at__isnull=True,
+            missed_after__lt=timezone.now(),
+        )
+        .select_related("log__person", "log__stage", "log__plan")
+        .order_by("due_at", "id")
+    )
+
+
+def prompt_change(points: list[TrendPoint], n: int = 3) -> tuple[float, float] | None:
+    """Mean prompts per session over the first `n` sessions and over the last `n`, to one
+    decimal place; None until there are 2n sessions to compare."""
+    if len(points) < 2 * n:
+        return None
+    first = sum(p.prompts for p in points[:n]) / n
+    last = sum(p.prompts for p in points[-n:]) / n
+    return round(first, 1), round(last, 1)
