@@ -396,6 +396,49 @@ def record_practicality_flag(request: HttpRequest, person_id: int, payload: Prac
     )
 
 
+class BriefingSummary(Schema):
+    name: str
+    summary: list[str]
+
+
+class BriefingPersonOut(Schema):
+    person_id: int
+    display_name: str
+    routines: list[BriefingSummary]
+    rhythms: list[BriefingSummary]
+
+
+class BriefingToReadOut(Schema):
+    booking_id: int
+    acknowledged: bool
+    people: list[BriefingPersonOut]
+
+
+@router.get("/bookings/{booking_id}/briefing", response=BriefingToReadOut)
+def read_briefing(request: HttpRequest, booking_id: int):
+    """The routine and rhythm summaries to read before your booked shift."""
+    booking = ShiftBooking.objects.filter(pk=booking_id, user=request.user).first()
+    if booking is None:
+        raise Http404("No such booking.")
+    return {
+        "booking_id": booking.pk,
+        "acknowledged": selectors.briefed_for(booking),
+        "people": [
+            {
+                "person_id": row["person"].pk,
+                "display_name": row["person"].display_name,
+                "routines": [
+                    {"name": v.routine.name, "summary": v.summary_lines} for v in row["routines"]
+                ],
+                "rhythms": [
+                    {"name": v.rhythm.name, "summary": v.summary_lines} for v in row["rhythms"]
+                ],
+            }
+            for row in selectors.briefing_for_booking(booking)
+        ],
+    }
+
+
 @router.post("/bookings/{booking_id}/briefing", response={201: BriefingOut})
 def acknowledge_briefing(request: HttpRequest, booking_id: int):
     """Confirm reading the briefing for your own booked shift."""

@@ -44,9 +44,11 @@ def _occurred(occurred_at: datetime | None) -> datetime:
 
 
 def _in_force(plan: RiskPlan) -> RiskStage:
-    if not plan.is_active or plan.current_stage_id is None:
+    """The stage in force now, read afresh: a record always belongs to the current stage."""
+    fresh = RiskPlan.objects.filter(pk=plan.pk).values("is_active", "current_stage_id").get()
+    if not fresh["is_active"] or fresh["current_stage_id"] is None:
         raise ValidationError(PLAN_NOT_ACTIVE)
-    return RiskStage.objects.get(pk=plan.current_stage_id)
+    return RiskStage.objects.get(pk=fresh["current_stage_id"])
 
 
 @transaction.atomic
@@ -92,6 +94,10 @@ def practice_session_record(
         stage = _in_force(plan)
         competencies = {c.pk for c in stage.competencies.all()}
         given = [r["competency"] for r in rows]
+        if given and not set(given) & competencies:
+            raise ValidationError(
+                f"The plan is now at {stage}: open the form again to record at this stage."
+            )
         if sorted(given) != sorted(competencies):
             raise ValidationError(
                 {"results": "Say for every competency of this stage whether it was shown."}

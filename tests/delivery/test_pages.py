@@ -161,3 +161,27 @@ def test_briefings_page_shows_who_was_briefed(world):
     html = world.client_for(world.manager).get(f"/services/{world.service_a.pk}/briefings/")
     text = html.content.decode()
     assert "Ada Agency" in text and "read " in text and "Len Later" in text
+
+
+def test_incident_form_links_the_routine_in_force(world, records):
+    from django.utils import timezone
+
+    from coplan.delivery.models import Incident
+
+    routine = records
+    response = world.client_for(world.worker).post(
+        f"/people/{world.person.pk}/record/incident/",
+        {
+            "idempotency_key": str(uuid.uuid4()),
+            "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "incident_type": "distress",
+            "severity": "low",
+            "what_happened": "Upset at the shower.",
+            "actions_taken": "Stepped back, music on.",
+            "plan_element": f"routine:{routine.pk}",
+        },
+    )
+    assert response.status_code == 302
+    incident = Incident.objects.get()
+    assert incident.routine_version == routine.versions.get(is_current=True)
+    assert incident.plan_element == "Morning routine, version 1"

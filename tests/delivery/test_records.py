@@ -356,6 +356,12 @@ def test_agency_api_write_before_briefing_is_forbidden(world):
     assert refused.status_code == 403
     assert "briefing" in refused.json()["message"]
     booking = world.agency_now.shift_bookings.get()
+    to_read = api.get(f"/delivery/bookings/{booking.pk}/briefing").json()
+    assert to_read["acknowledged"] is False
+    assert [p["display_name"] for p in to_read["people"]] == ["Sam Taylor"]
+    assert (
+        Api(world.agency_later).get(f"/delivery/bookings/{booking.pk}/briefing").status_code == 404
+    )
     assert api.post(f"/delivery/bookings/{booking.pk}/briefing").status_code == 201
     assert api.post(f"/delivery/bookings/{booking.pk}/briefing").status_code == 201
     assert api.post(url, {"text": "Hello."}).status_code == 201
@@ -388,3 +394,37 @@ def test_api_routine_run_and_flag(world, routine):
         .status_code
         == 403
     )
+
+
+def test_api_incident_handover_and_planned_activity(world, routine, rhythm):
+    api = Api(world.worker)
+    base = f"/delivery/people/{world.person.pk}"
+    incident = api.post(
+        f"{base}/incidents",
+        {
+            "incident_type": "distress",
+            "severity": "moderate",
+            "what_happened": "Upset when the fan came on.",
+            "actions_taken": "Fan off, music on.",
+            "routine_id": routine.pk,
+        },
+    )
+    assert incident.status_code == 201
+    assert incident.json()["routine_version_id"] == routine.versions.get().pk
+    handover = api.post(f"{base}/handover-notes", {"summary": "Calm.", "watch_for": "Fan."})
+    assert handover.status_code == 201
+    entry = rhythm.versions.get().entries.first()
+    activity = api.post(
+        f"{base}/activity-records",
+        {
+            "offered": entry.activity,
+            "outcome": "took_part",
+            "entry_id": entry.pk,
+            "adjustments": "Went at the quieter time.",
+        },
+    )
+    assert activity.status_code == 201
+    assert activity.json()["rhythm_version_id"] == rhythm.versions.get().pk
+    listed = api.get(f"{base}/activity-records")
+    assert [r["adjustments"] for r in listed.json()["items"]] == ["Went at the quieter time."]
+    assert Api(world.outsider).get(f"{base}/activity-records").status_code == 404

@@ -218,3 +218,15 @@ def test_incident_starts_a_mini_review_and_leaves_the_stage(plan, world):
     assert trigger.due_on == timezone.localdate() + timedelta(days=7)
     assert "stage stays" in trigger.reason
     assert link.incident.other_plan_element == "Risk plan: Travelling to college"
+
+
+def test_a_form_drawn_at_an_earlier_stage_is_refused_with_the_reason(plan, world):
+    plan.refresh_from_db()
+    old = [{"competency": c.pk, "shown": True} for c in plan.current_stage.competencies.all()]
+    for _ in range(3):
+        practice(plan, world.worker, "ii")
+    move_on(plan, world)
+    with pytest.raises(ValidationError, match="now at Stage 2"):
+        services.practice_session_record(
+            plan=plan, route="x", results=old, idempotency_key=new_key(), by=world.worker
+        )

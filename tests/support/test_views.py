@@ -163,3 +163,37 @@ def test_activate_toggle_is_post_only_and_checked(world, plan):
     world.client_for(world.team_leader).post(url, {"active": "0"})
     routine.refresh_from_db()
     assert routine.is_active is False
+
+
+def test_rhythm_add_form_saves_the_week(world):
+    from coplan.support.models import ActivityRhythm
+
+    decision = agreed_decision(world.person, world.manager, "My week?")
+    data = {
+        "name": "Sam's week",
+        "decisions": [decision.pk],
+        "activate": "on",
+        "preparation": "Clothes out\nTravel card",
+        "choice_prompt": "Library or park?",
+        "entries-TOTAL_FORMS": "3",
+        "entries-INITIAL_FORMS": "0",
+        "entries-MIN_NUM_FORMS": "0",
+        "entries-MAX_NUM_FORMS": "40",
+        "entries-0-day": "1",
+        "entries-0-time": "10:30",
+        "entries-0-activity": "Library",
+        "entries-0-kind": "priority",
+        "entries-1-day": "4",
+        "entries-1-activity": "Park",
+        "entries-1-kind": "flexible",
+    }
+    response = world.client_for(world.team_leader).post(
+        f"/people/{world.person.pk}/support/rhythm/add/", data
+    )
+    assert response.status_code == 302
+    version = ActivityRhythm.objects.get(name="Sam's week").versions.get()
+    assert [(e.day, e.activity, e.kind) for e in version.entries.all()] == [
+        (1, "Library", "priority"),
+        (4, "Park", "flexible"),
+    ]
+    assert version.preparation_lines == ["Clothes out", "Travel card"]
