@@ -1,6 +1,7 @@
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
+from coplan.accounts.access import must_use_two_factor
 from coplan.accounts.services import api_token_authenticate
 
 
@@ -18,6 +19,14 @@ class TokenAuth(HttpBearer):
 
 class StaffSession(SessionAuth):
     """The logged-in browser session, so the docs page can try calls (CSRF checked)."""
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        user = super().authenticate(request, key)
+        # The web pages hold senior roles to two-step verification (RequireTwoFactorMiddleware
+        # lets /api/ through); a session that has not verified must not reach records here.
+        if user is not None and must_use_two_factor(user) and not user.is_verified():
+            return None
+        return user
 
 
 auth = [TokenAuth(), StaffSession()]

@@ -32,7 +32,12 @@ def shift(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "delivery/shift.html",
-        {"shift": data, "briefings": briefings, "today": timezone.localdate()},
+        {
+            "shift": data,
+            "briefings": briefings,
+            "today": timezone.localdate(),
+            "now_time": timezone.localtime().time(),
+        },
     )
 
 

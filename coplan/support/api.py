@@ -235,7 +235,7 @@ def _person(request: HttpRequest, person_id: int, action: Action, what: str | No
     )
 
 
-def _current(model, version_qs):
+def _current(version_qs):
     return Prefetch("versions", queryset=version_qs, to_attr="current_versions")
 
 
@@ -248,7 +248,6 @@ def list_routines(request: HttpRequest, person_id: int):
     person = _person(request, person_id, Action.VIEW_PLAN, "Routines")
     return Routine.objects.filter(person=person).prefetch_related(
         _current(
-            Routine,
             RoutineVersion.objects.filter(is_current=True).prefetch_related("steps", "decisions"),
         )
     )
@@ -292,7 +291,6 @@ def list_rhythms(request: HttpRequest, person_id: int):
     person = _person(request, person_id, Action.VIEW_PLAN, "Activity rhythms")
     return ActivityRhythm.objects.filter(person=person).prefetch_related(
         _current(
-            ActivityRhythm,
             RhythmVersion.objects.filter(is_current=True).prefetch_related("entries", "decisions"),
         )
     )

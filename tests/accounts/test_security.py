@@ -38,6 +38,23 @@ def test_login_form_signs_in_with_the_right_password(world):
     assert client.get(reverse("home")).context["user"] == world.worker
 
 
+def test_login_does_not_follow_a_next_link_off_the_site(world):
+    response = Client().post(
+        reverse("login") + "?next=https://evil.example/",
+        {"username": "worker", "password": PASSWORD, "next": "https://evil.example/"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+
+
+def test_login_follows_a_next_link_on_the_site(world):
+    next_url = reverse("people:detail", args=[world.person.pk])
+    response = Client().post(
+        reverse("login"), {"username": "worker", "password": PASSWORD, "next": next_url}
+    )
+    assert response["Location"] == next_url
+
+
 def test_wrong_password_shows_the_warning_about_locking(world):
     response = _login(Client(), "worker", "wrong-password")
     assert response.status_code == 200
@@ -221,3 +238,22 @@ def test_settings_refuse_production_without_a_secret_key():
 def test_settings_load_in_production_with_a_secret_key():
     result = _import_settings(DEBUG="false", SECRET_KEY="x" * 50)
     assert result.returncode == 0, result.stderr
+
+
+def test_api_through_the_session_needs_two_factor_too(two_factor_org):
+    world = two_factor_org
+    device = TOTPDevice.objects.create(user=world.manager, name="Phone", confirmed=True)
+    client = Client()
+    _login(client, "manager", PASSWORD)
+    api_url = f"/api/v1/people/{world.person.pk}"
+    response = client.get(api_url)
+    assert response.status_code == 401
+    assert response.json()["code"] == "unauthenticated"
+    client.post(reverse("two_factor"), {"token": _code(device)})
+    assert client.get(api_url).status_code == 200
+
+
+def test_api_through_the_session_works_for_roles_without_two_factor(two_factor_org):
+    client = Client()
+    _login(client, "worker", PASSWORD)
+    assert client.get(f"/api/v1/people/{two_factor_org.person.pk}").status_code == 200

@@ -174,3 +174,35 @@ def test_manager_adds_a_person_with_a_need_and_sees_the_flag_at_the_top(page, li
     for problem in problems:
         print(problem)
     assert problems == []
+
+
+def test_the_accessibility_check_catches_a_real_problem(page):
+    """Guards the checks above: axe runs and a field without a label fails."""
+    page.set_content(
+        '<!doctype html><html lang="en"><head><title>t</title></head>'
+        '<body><main><h1>Form</h1><input type="text"></main></body></html>'
+    )
+    problems = page_problems(page, "unlabelled field")
+    assert any("label" in p for p in problems), problems
+
+
+def test_login_and_two_factor_pages_are_accessible(page, live_server, world):
+    world.org.require_two_factor = True
+    world.org.save(update_fields=["require_two_factor"])
+    page.goto(f"{live_server.url}/accounts/login/")
+    problems = page_problems(page, "login")
+    page.get_by_label("Username").fill("manager")
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("alert").is_visible()
+    problems += page_problems(page, "login with an error")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/accounts/two-factor/**")
+    problems += page_problems(page, "two-factor set-up")
+    page.get_by_label("6-digit code from your authenticator app").fill("12")
+    page.get_by_role("button", name="Verify").click()
+    problems += page_problems(page, "two-factor with an error")
+    for problem in problems:
+        print(problem)
+    assert problems == []
