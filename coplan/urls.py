@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("coplan.delivery.urls")),
     path("plan/", include("coplan.planning.urls")),
     path("reviews/", include("coplan.reviews.urls")),
+    path("", include("coplan.support.risk_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,3 +1,5 @@
+import base64
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -112,8 +114,10 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         form.add_error(
             "token", "That code did not match. Check the time on your phone and try again."
         )
-    qr_svg = None
+    qr_svg = manual_key = None
     if setting_up:
+        # Authenticator apps take the key typed in as base32, not hex.
+        manual_key = base64.b32encode(device.bin_key).decode().rstrip("=")
         import segno
 
         qr_svg = segno.make(device.config_url).svg_inline(
@@ -122,7 +126,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/two_factor.html",
-        {"form": form, "setting_up": setting_up, "qr_svg": qr_svg, "device": device},
+        {"form": form, "setting_up": setting_up, "qr_svg": qr_svg, "manual_key": manual_key},
     )
 
 

@@ -13,6 +13,14 @@ from coplan.lib.models import TimeStampedModel
 from coplan.people.models import Person
 from coplan.support.risk_models import Competency, RiskPlan, RiskStage
 
+__all__ = [
+    "CompetencyResult",
+    "IncidentLink",
+    "PracticeSession",
+    "TravelCheckIn",
+    "TravelLog",
+]
+
 
 class PracticeSession(ShiftRecord):
     class Feeling(models.TextChoices):

@@ -244,3 +244,6 @@ class StaffInstruction(CareRecord):
 
     def __str__(self) -> str:
         return self.title
+
+
+from coplan.support.risk_models import *  # noqa

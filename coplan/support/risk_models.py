@@ -17,6 +17,8 @@ from coplan.lib.models import CareRecord, TimeStampedModel
 from coplan.people.models import Person
 from coplan.planning.models import Decision
 
+__all__ = ["Competency", "RiskPlan", "RiskStage", "StageChange"]
+
 DEFAULT_SHOWN_IN = 3
 DEFAULT_OF_LAST = 4
 

@@ -257,3 +257,13 @@ def test_api_through_the_session_works_for_roles_without_two_factor(two_factor_o
     client = Client()
     _login(client, "worker", PASSWORD)
     assert client.get(f"/api/v1/people/{two_factor_org.person.pk}").status_code == 200
+
+
+def test_two_factor_set_up_shows_the_key_as_authenticator_apps_take_it(two_factor_org):
+    client = two_factor_org.client_for(two_factor_org.manager)
+    response = client.get(reverse("two_factor"))
+    device = TOTPDevice.objects.get(user=two_factor_org.manager)
+    key = response.context["manual_key"]
+    assert f"secret={key}" in device.config_url
+    assert f"<code>{key}</code>" in response.content.decode()
+    assert "<svg" in response.content.decode()

@@ -105,16 +105,11 @@ def _target(world, records, form: str, mode: str):
             valid_data(form, person),
             person.decision_profile,
         )
-    child = {
-        "need": records["person"].need,
-        "chart": records["person"].chart,
-        "agreement": records["person"].agreement,
-        "circle": records["person"].circle,
-    }[form]
-    prefix = {"need": "need", "chart": "chart", "agreement": "agreement", "circle": "circle"}[form]
+    # The child forms' url names start with the form's name: need_add, chart_edit...
     if mode == "add":
-        return reverse(f"people:{prefix}_add", args=[person.pk]), valid_data(form, person), None
-    url = reverse(f"people:{prefix}_edit", args=[person.pk, child.pk])
+        return reverse(f"people:{form}_add", args=[person.pk]), valid_data(form, person), None
+    child = getattr(records["person"], form)
+    url = reverse(f"people:{form}_edit", args=[person.pk, child.pk])
     return url, valid_data(form, person), child
 
 
