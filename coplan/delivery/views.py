@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from coplan.accounts import access
 from coplan.accounts.access import Action
 from coplan.accounts.models import ShiftBooking
-from coplan.delivery import forms, selectors, services
+from coplan.delivery import forms, practice_selectors, selectors, services
 from coplan.lib.errors import Conflict
 from coplan.people.models import Person
 from coplan.people.views import form_errors_from
@@ -29,11 +29,16 @@ def shift(request: HttpRequest) -> HttpResponse:
     briefings = [
         {"booking": b, "people": selectors.briefing_for_booking(b)} for b in data.briefing_due
     ]
+    # Missed travel check-ins come first on the shift view, with the agreed safeguard action.
+    missed = practice_selectors.missed_check_ins(
+        Person.objects.filter(pk__in=[p.person.pk for p in data.people])
+    )
     return render(
         request,
         "delivery/shift.html",
         {
             "shift": data,
+            "missed": missed,
             "briefings": briefings,
             "today": timezone.localdate(),
             "now_time": timezone.localtime().time(),

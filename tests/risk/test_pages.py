@@ -306,3 +306,18 @@ def test_incident_on_the_web_leaves_the_stage(world, plan):
     assert ReviewTrigger.objects.filter(kind="incident", subject_id=plan.pk).count() == 1
     plan.refresh_from_db()
     assert plan.current_stage.number == 1
+
+
+def test_missed_check_in_is_shown_first_on_the_shift_view(world, plan):
+    _out_on_a_trip(world, plan)
+    html = world.client_for(world.worker).get("/shift/").content.decode()
+    assert "Text from the bus stop" in html
+    assert "Ring Sam, then college, then the team leader." in html
+    assert html.index("Text from the bus stop") < html.index("From the last shift")
+    other = world.client_for(world.outsider).get("/shift/").content.decode()
+    assert "Text from the bus stop" not in other
+
+
+def test_shift_view_has_no_alert_when_no_check_in_is_missed(world, plan):
+    html = world.client_for(world.worker).get("/shift/").content.decode()
+    assert "Missed check-ins: act now" not in html

@@ -347,6 +347,7 @@ STAGE_DEMOS = [
     "coplan.support.demo",
     "coplan.delivery.demo",
     "coplan.reviews.demo",
+    "coplan.support.risk_demo",  # after planning: it builds on the agreed risk decision
 ]
 
 
