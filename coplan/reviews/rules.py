@@ -18,8 +18,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.utils import timezone
 
+from coplan.people.models import Person
 from coplan.planning.models import Decision
+from coplan.reviews import sources
 from coplan.reviews.models import (
     CheckInAnswer,
     ItemKind,
@@ -83,22 +86,28 @@ PriorMap = dict[tuple[int, str, str, int | None], Prior]
 
 def prior_triggers(people: QuerySet, kinds: Iterable[str]) -> PriorMap:
     """For every (person, kind, subject) that has had a trigger: the last day of evidence
-    counted and how many are still open. One query."""
+    counted (or the day it was closed, if later) and how many are still open. One query."""
     rows = (
         ReviewTrigger.objects.filter(person__in=people, kind__in=list(kinds))
         .values("person_id", "kind", "subject_kind", "subject_id")
         .annotate(
             until=Max("evidence_until"),
+            closed=Max("closed_at"),
             open=Count("id", filter=Q(status=ReviewTrigger.Status.OPEN)),
         )
         .order_by()
     )
-    return {
-        (r["person_id"], r["kind"], r["subject_kind"], r["subject_id"]): Prior(
-            r["until"], r["open"]
+    prior: PriorMap = {}
+    for r in rows:
+        # What came before a trigger was closed was looked at by whoever closed it.
+        until = r["until"]
+        if r["closed"] is not None:
+            closed_on = timezone.localtime(r["closed"]).date()
+            until = max(until, closed_on) if until else closed_on
+        prior[(r["person_id"], r["kind"], r["subject_kind"], r["subject_id"])] = Prior(
+            until, r["open"]
         )
-        for r in rows
-    }
+    return prior
 
 
 def _prior(prior: PriorMap, person_id: int, kind: str, subject_kind: str, subject_id) -> Prior:
@@ -253,16 +262,7 @@ def checkins_didnt_work(people: QuerySet, today: date, prior: PriorMap) -> list[
 # Runs over a threshold in a rolling window ------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DailyCount:
-    """How many times something happened to one plan element on one day."""
-
-    person_id: int
-    subject_id: int
-    label: str
-    day: date
-    n: int
-    decision_id: int | None = None
+DailyCount = sources.Happening
 
 
 def thresholds_for(people: QuerySet) -> tuple[dict, dict]:
@@ -303,7 +303,7 @@ def runs_over_threshold(
     days after the last trigger's evidence, reaches its threshold. `services` maps person
     id to service id (for service thresholds)."""
     by_person, by_service = thresholds
-    grouped: dict[tuple[int, int], list[DailyCount]] = defaultdict(list)
+    grouped: dict[tuple[int, int | None], list[DailyCount]] = defaultdict(list)
     for c in counts:
         grouped[(c.person_id, c.subject_id)].append(c)
     out: list[Candidate] = []
@@ -344,7 +344,6 @@ def runs_over_threshold(
                     "days": {c.day.isoformat(): c.n for c in in_window},
                 },
                 evidence_until=today,
-                decision_id=next((c.decision_id for c in in_window if c.decision_id), None),
                 subject_kind=subject_kind,
                 subject_id=subject_id,
                 subject_label=label[:300],
@@ -353,9 +352,140 @@ def runs_over_threshold(
     return out
 
 
+# Incidents and "not practical" flags -------------------------------------------------------
+
+EVENT_LOOKBACK_DAYS = 30
+
+
+def incidents(people: QuerySet, today: date) -> list[Candidate]:
+    """Each incident linked to a plan element starts its own mini-review: one trigger per
+    incident, never an automatic step back. One query."""
+    out: list[Candidate] = []
+    since = today - timedelta(days=EVENT_LOOKBACK_DAYS)
+    for e in sources.incidents_on_plan_elements(people, since):
+        out.append(
+            Candidate(
+                person_id=e.person_id,
+                kind=Kind.INCIDENT,
+                dedupe_key=f"incident:{e.id}",
+                reason=(
+                    f"Incident on {long_date(e.day)} during “{e.label}”: {e.text} "
+                    "Mini-review: what happened, what we learned, and whether the plan needs "
+                    "a new decision."
+                ),
+                due_on=today + timedelta(days=DUE_IN_DAYS[Kind.INCIDENT]),
+                evidence={"incident_id": e.id},
+                evidence_until=e.day,
+                subject_kind=e.subject_kind,
+                subject_id=e.subject_id,
+                subject_label=e.label[:300],
+            )
+        )
+    return out
+
+
+def not_practical(people: QuerySet, today: date, prior: PriorMap) -> list[Candidate]:
+    """Staff flagged that a routine or weekly rhythm isn't practical: one trigger for the
+    plan element, gathering every flag since its last one. One query."""
+    since = today - timedelta(days=EVENT_LOOKBACK_DAYS)
+    grouped: dict[tuple[int, str, int | None], list[sources.PlanEvent]] = defaultdict(list)
+    for e in sources.practicality_flags(people, since):
+        grouped[(e.person_id, e.subject_kind, e.subject_id)].append(e)
+    out: list[Candidate] = []
+    for (person_id, subject_kind, subject_id), flags in grouped.items():
+        seen = _prior(prior, person_id, Kind.NOT_PRACTICAL, subject_kind, subject_id)
+        if seen.open:
+            continue
+        new = sorted(
+            (f for f in flags if seen.until is None or f.day > seen.until),
+            key=lambda f: (f.day, f.id),
+        )
+        if not new:
+            continue
+        latest = new[-1]
+        times = f"{len(new)} time{'s' if len(new) > 1 else ''}"
+        out.append(
+            Candidate(
+                person_id=person_id,
+                kind=Kind.NOT_PRACTICAL,
+                dedupe_key=f"not_practical:{subject_kind}:{subject_id}:flag:{new[0].id}",
+                reason=(
+                    f"Staff flagged “{latest.label}” as not practical {times} since "
+                    f"{long_date(new[0].day)}: {latest.text}"
+                ),
+                due_on=today + timedelta(days=DUE_IN_DAYS[Kind.NOT_PRACTICAL]),
+                evidence={"flag_ids": [f.id for f in new]},
+                evidence_until=today,
+                subject_kind=subject_kind,
+                subject_id=subject_id,
+                subject_label=latest.label[:300],
+            )
+        )
+    return out
+
+
 # All rules -------------------------------------------------------------------------------
 
-COUNTED_KINDS = [Kind.CHECKIN_DIDNT_WORK, Kind.REFUSALS, Kind.DECLINES]
+COUNTED_KINDS = [Kind.CHECKIN_DIDNT_WORK, Kind.REFUSALS, Kind.DECLINES, Kind.NOT_PRACTICAL]
+
+
+def _services_of(people_ids: set[int], thresholds: tuple[dict, dict]) -> dict[int, int]:
+    """Person id -> service id, needed only when a service has its own threshold."""
+    if not thresholds[1] or not people_ids:
+        return {}
+    return dict(Person.objects.filter(pk__in=people_ids).values_list("pk", "service_id"))
+
+
+def _link_decisions(found: list[Candidate], lookup) -> None:
+    ids = {c.subject_id for c in found if c.subject_id is not None}
+    if not ids:
+        return
+    decisions = lookup(ids)
+    for c in found:
+        c.decision_id = decisions.get(c.subject_id)
+
+
+RUN_RULES = [
+    # kind, what it is about, the daily counts, in words, the decision behind the element
+    (
+        ReviewThreshold.Kind.REFUSALS,
+        ItemKind.ROUTINE,
+        sources.routine_refusals_by_day,
+        "refusals",
+        sources.routine_decisions,
+    ),
+    (
+        ReviewThreshold.Kind.DECLINES,
+        ItemKind.ACTIVITY,
+        sources.activity_declines_by_day,
+        "declined activities",
+        sources.rhythm_decisions,
+    ),
+]
+
+
+def runs(people: QuerySet, today: date, prior: PriorMap) -> list[Candidate]:
+    """Refusals of a routine and declines of activities over their thresholds: one query
+    for the thresholds, one for each kind's daily counts, and one to link the decision
+    behind the routine or rhythm when a rule fires."""
+    thresholds = thresholds_for(people)
+    out: list[Candidate] = []
+    for kind, subject_kind, fetch, what, lookup in RUN_RULES:
+        since = today - timedelta(days=longest_window(kind, thresholds) - 1)
+        counts = fetch(people, since, today)
+        found = runs_over_threshold(
+            kind=kind,
+            subject_kind=subject_kind,
+            counts=counts,
+            services=_services_of({c.person_id for c in counts}, thresholds),
+            thresholds=thresholds,
+            prior=prior,
+            today=today,
+            what=what,
+        )
+        _link_decisions(found, lookup)
+        out += found
+    return out
 
 
 def find_all(people: QuerySet, today: date) -> list[Candidate]:
@@ -363,4 +493,7 @@ def find_all(people: QuerySet, today: date) -> list[Candidate]:
     prior = prior_triggers(people, COUNTED_KINDS)
     found = review_dates(people, today)
     found += checkins_didnt_work(people, today, prior)
+    found += runs(people, today, prior)
+    found += incidents(people, today)
+    found += not_practical(people, today, prior)
     return found

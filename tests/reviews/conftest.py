@@ -1,13 +1,23 @@
-"""Plan records the review stage reads: agreed decisions and active goals, made directly so
-these tests do not depend on how the planning stage's forms work."""
+"""Records the review stage reads (agreed decisions, goals, routines and rhythms in force,
+shift records), made directly so these tests do not depend on how the other stages' forms
+and services work."""
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
 
+from coplan.delivery.models import ActivityRecord, RoutineRun
 from coplan.people.models import Person
 from coplan.planning.models import Decision, Domain, Goal
+from coplan.support.models import (
+    ActivityRhythm,
+    RhythmEntry,
+    RhythmVersion,
+    Routine,
+    RoutineVersion,
+)
 
 
 def agreed_decision(person: Person, by, *, review_by: date | None = None, **fields) -> Decision:
@@ -44,3 +54,58 @@ def monday(weeks_ago: int = 0) -> date:
 @pytest.fixture
 def goal(world) -> Goal:
     return active_goal(world.person, world.manager)
+
+
+@dataclass
+class Plan:
+    """A routine and a weekly rhythm in force, each from an agreed decision."""
+
+    decision: Decision
+    routine: Routine
+    routine_version: RoutineVersion
+    rhythm: ActivityRhythm
+    rhythm_version: RhythmVersion
+    entry: RhythmEntry
+
+
+def plan_in_force(person: Person, by) -> Plan:
+    decision = agreed_decision(person, by)
+    routine = Routine.objects.create(
+        person=person, name="Morning routine", is_active=True, created_by=by
+    )
+    rv = RoutineVersion.objects.create(routine=routine, number=1, created_by=by)
+    rv.decisions.add(decision)
+    rhythm = ActivityRhythm.objects.create(
+        person=person, name="My week", is_active=True, created_by=by
+    )
+    hv = RhythmVersion.objects.create(rhythm=rhythm, number=1, created_by=by)
+    hv.decisions.add(decision)
+    entry = RhythmEntry.objects.create(version=hv, day=1, activity="Library")
+    return Plan(decision, routine, rv, rhythm, hv, entry)
+
+
+def at(day: date, hour: int = 9) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def refusal(plan: Plan, person: Person, by, day: date, hour: int = 9) -> RoutineRun:
+    return RoutineRun.objects.create(
+        person=person,
+        routine_version=plan.routine_version,
+        outcome="refused",
+        occurred_at=at(day, hour),
+        recorded_by=by,
+    )
+
+
+def decline(plan: Plan, person: Person, by, day: date) -> ActivityRecord:
+    return ActivityRecord.objects.create(
+        person=person,
+        rhythm_version=plan.rhythm_version,
+        entry=plan.entry,
+        offered="Library",
+        outcome="declined",
+        decline_reason="Too loud today",
+        occurred_at=at(day),
+        recorded_by=by,
+    )
