@@ -88,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-service", type=int, default=6, help="people per service")
     parser.add_argument("--repeat", type=int, default=40, help="timed runs per measure")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--scan-people", type=int, default=5000, help="people for the trigger-scan measure"
+    )
     args = parser.parse_args(argv)
 
     scratch = _configure()
@@ -157,6 +160,16 @@ def main(argv: list[str] | None = None) -> int:
                 f"\n{label}: queries at 1 and 3 years {counts} "
                 f"(target: fixed whatever the history: {'met' if len(set(counts)) == 1 else 'MISSED'})"
             )
+        from bench import scan
+        from coplan.accounts.models import Service
+
+        print()
+        scan_service = Service.objects.create(
+            organisation=world.org, name=f"Scan bench {uuid.uuid4().hex[:6]}"
+        )
+        for text, ok in scan.measure(service=scan_service, count=args.scan_people, by=world.worker):
+            results.append((text, ok))
+            print("  " + text)
         print(f"Total time {time.perf_counter() - started:.0f} s.")
         return 0 if fixed and all(ok for _, ok in results) else 1
     finally:
