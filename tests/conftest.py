@@ -163,3 +163,32 @@ def _fast_password_hashing(settings):
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.Argon2PasswordHasher",
     ]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (Debian's, never a downloaded one) for the whole run."""
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
+    # inside one unless told it is safe (it is: the loop is not serving requests).
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context at phone size for each test."""
+    from tests.browser.conftest import PHONE
+
+    context = browser.new_context(viewport=PHONE, locale="en-GB")
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()

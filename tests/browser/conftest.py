@@ -2,14 +2,7 @@
 
 One browser for the whole session; each test gets a fresh context at phone size."""
 
-import os
 from pathlib import Path
-
-import pytest
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
-# inside one unless told it is safe (it is: the loop is not serving requests).
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -28,20 +21,5 @@ MISSING_REASON = (
     "Install Debian's chromium (sudo apt-get install chromium) or run `make browser-deps`."
 )
 
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport=PHONE, locale="en-GB")
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
+# The `browser` and `page` fixtures live in tests/conftest.py, so every browser test in every
+# folder shares one Playwright instance (two sync instances in one thread cannot coexist).

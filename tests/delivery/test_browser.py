@@ -7,12 +7,7 @@ import sys
 import pytest
 
 from coplan.delivery.models import BriefingAcknowledgement, RoutineRun
-from tests.browser.conftest import (  # noqa: F401 - browser and page are shared fixtures
-    HAVE_CHROMIUM,
-    MISSING_REASON,
-    browser,
-    page,
-)
+from tests.browser.conftest import HAVE_CHROMIUM, MISSING_REASON
 from tests.support.factories import morning_routine, week_rhythm
 
 if not HAVE_CHROMIUM:

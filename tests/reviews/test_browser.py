@@ -7,12 +7,7 @@ import pytest
 
 from coplan.reviews import services
 from coplan.reviews.models import CheckIn
-from tests.browser.conftest import (  # noqa: F401 - browser and page are shared fixtures
-    HAVE_CHROMIUM,
-    MISSING_REASON,
-    browser,
-    page,
-)
+from tests.browser.conftest import HAVE_CHROMIUM, MISSING_REASON
 from tests.reviews.conftest import active_goal, agreed_decision
 
 if not HAVE_CHROMIUM:

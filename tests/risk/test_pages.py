@@ -321,3 +321,10 @@ def test_missed_check_in_is_shown_first_on_the_shift_view(world, plan):
 def test_shift_view_has_no_alert_when_no_check_in_is_missed(world, plan):
     html = world.client_for(world.worker).get("/shift/").content.decode()
     assert "Missed check-ins: act now" not in html
+
+
+def test_person_page_shows_the_prompts_chart_to_those_who_see_the_plan(world, plan):
+    html = world.client_for(world.manager).get(f"/people/{world.person.pk}/").content.decode()
+    assert "Positive risk-taking" in html and plan.goal_kept in html
+    sister = world.client_for(world.sister_user).get(f"/people/{world.person.pk}/")
+    assert "Positive risk-taking" not in sister.content.decode()
