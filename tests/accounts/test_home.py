@@ -118,3 +118,10 @@ def test_people_link_in_the_menu_only_for_staff(world):
     _, person_html = _home(world, world.person_user)
     assert f'href="{reverse("people:list")}"' in staff_html
     assert f'href="{reverse("people:list")}"' not in person_html
+
+
+def test_manager_home_links_each_service_to_its_review_dashboard(world):
+    html = world.client_for(world.manager).get("/").content.decode()
+    assert f"/reviews/?service={world.service_a.pk}" in html
+    dashboard = world.client_for(world.manager).get(f"/reviews/?service={world.service_a.pk}")
+    assert dashboard.status_code == 200
