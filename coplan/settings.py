@@ -47,11 +47,14 @@ INSTALLED_APPS = [
     "ninja",
     "coplan.accounts",
     "coplan.people",
+    "coplan.access",
     "coplan.planning",
     "coplan.support",
     "coplan.delivery",
+    "coplan.risk",
     "coplan.reviews",
     "coplan.api",
+    "coplan.demo",
 ]
 
 MIDDLEWARE = [
@@ -85,7 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "coplan.accounts.context_processors.roles",
+                "coplan.access.context_processors.roles",
             ],
         },
     }

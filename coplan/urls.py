@@ -5,12 +5,13 @@ from coplan.api.urls import api
 
 urlpatterns = [
     path("", include("coplan.accounts.urls")),
+    path("", include("coplan.access.urls")),
     path("people/", include("coplan.people.urls")),
     path("people/<int:person_id>/support/", include("coplan.support.urls")),
     path("", include("coplan.delivery.urls")),
     path("plan/", include("coplan.planning.urls")),
     path("reviews/", include("coplan.reviews.urls")),
-    path("", include("coplan.support.risk_urls")),
+    path("", include("coplan.risk.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -3,7 +3,6 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from coplan.accounts import services
 from coplan.accounts.models import (
-    AccessLog,
     ApiToken,
     Membership,
     Organisation,
@@ -40,21 +39,6 @@ class ServiceAdmin(admin.ModelAdmin):
 class ShiftBookingAdmin(admin.ModelAdmin):
     list_display = ("user", "service", "starts_at", "ends_at")
     list_filter = ("service",)
-
-
-@admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
-    list_display = ("at", "user", "person", "action", "what")
-    list_filter = ("action",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ApiToken)

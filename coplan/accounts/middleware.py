@@ -1,7 +1,7 @@
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from coplan.accounts.access import must_use_two_factor
+from coplan.accounts.services import must_use_two_factor
 
 _EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/api/")
 

@@ -1,7 +1,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from coplan.accounts.models import ApiToken, User
+from coplan.accounts.models import ApiToken, Membership, User
 
 
 @transaction.atomic
@@ -42,3 +42,14 @@ def api_token_authenticate(secret: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def must_use_two_factor(user: User) -> bool:
+    """An organisation can require an authenticator for managers, quality leads and admins."""
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.filter(
+        user=user,
+        role__in=[Membership.Role.MANAGER, Membership.Role.QUALITY_LEAD, Membership.Role.ADMIN],
+        service__organisation__require_two_factor=True,
+    ).exists()

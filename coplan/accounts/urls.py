@@ -8,5 +8,4 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/", views.two_factor, name="two_factor"),
     path("healthz", views.healthz, name="healthz"),
-    path("", views.home, name="home"),
 ]

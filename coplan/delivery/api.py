@@ -13,9 +13,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from coplan.accounts import access
-from coplan.accounts.access import Action
-from coplan.accounts.models import AccessLog, ShiftBooking
+from coplan.access import rules as access
+from coplan.access.models import AccessLog
+from coplan.access.rules import Action
+from coplan.accounts.models import ShiftBooking
 from coplan.delivery import selectors, services
 from coplan.delivery.models import ActivityRecord, Incident, RoutineRun
 from coplan.support import selectors as support_selectors

@@ -7,13 +7,7 @@ from django.utils import timezone
 from coplan.delivery import services
 from coplan.delivery.idempotency import new_key
 from coplan.delivery.models import ActivityRecord, Incident, RoutineRun
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+from coplan.lib.forms import DateTimeLocalInput
 
 
 def _now_minute():

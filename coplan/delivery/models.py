@@ -265,6 +265,3 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.scope})"
-
-
-from coplan.delivery.practice_models import *  # noqa

@@ -10,9 +10,10 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
-from coplan.accounts import access
-from coplan.accounts.access import Action
-from coplan.accounts.models import AccessLog, Membership, ShiftBooking, User
+from coplan.access import rules as access
+from coplan.access.models import AccessLog
+from coplan.access.rules import Action
+from coplan.accounts.models import Membership, ShiftBooking, User
 from coplan.delivery.models import (
     ActivityRecord,
     BriefingAcknowledgement,

@@ -8,15 +8,15 @@ The rules the records keep, the same for the web form and the API:
 """
 
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from coplan.accounts import access
-from coplan.accounts.access import Action
+from coplan.access import rules as access
+from coplan.access.rules import Action
 from coplan.accounts.models import Membership, ShiftBooking, User
 from coplan.delivery import idempotency
 from coplan.delivery.models import (
@@ -29,6 +29,8 @@ from coplan.delivery.models import (
     RoutineRun,
     ShiftRecord,
 )
+from coplan.lib import events
+from coplan.lib.dates import occurred
 from coplan.people.models import Person
 from coplan.support.models import (
     ActivityRhythm,
@@ -52,7 +54,6 @@ DEVIATION_NEEDS_WHY = (
     "Some agreed steps were left out or done in another order: say what was different and why."
 )
 NOT_IN_FORCE = "This is not in force on shift: it has no agreed, active version."
-NOT_YET_HAPPENED = "A record cannot describe something that has not happened yet."
 BRIEFING_FIRST = (
     "Read and confirm the shift briefing before you record: it holds the routine summaries "
     "for this shift."
@@ -87,15 +88,6 @@ def recording_booking(*, person: Person, by: User) -> ShiftBooking | None:
     return booking
 
 
-def _occurred(occurred_at: datetime | None) -> datetime:
-    now = timezone.now()
-    if occurred_at is None:
-        return now
-    if occurred_at > now + timedelta(minutes=5):
-        raise ValidationError({"occurred_at": NOT_YET_HAPPENED})
-    return occurred_at
-
-
 def _save(
     model: type[R],
     *,
@@ -112,6 +104,7 @@ def _save(
         record = build(booking)
         record.full_clean()
         record.save()
+        events.record_committed(model=model, person_id=person.pk, record_id=record.pk)
         return record
 
     record, _ = idempotency.save_once(
@@ -189,7 +182,7 @@ def routine_run_record(
             outcome=outcome,
             distress_noticed=distress_noticed,
             distress_notes=distress_notes.strip(),
-            occurred_at=_occurred(occurred_at),
+            occurred_at=occurred(occurred_at),
             recorded_by=by,
             booking=booking,
         )
@@ -255,7 +248,7 @@ def activity_record_create(
             adjustments=adjustments.strip(),
             decline_reason=decline_reason.strip(),
             alternative_offered=alternative_offered.strip(),
-            occurred_at=_occurred(occurred_at),
+            occurred_at=occurred(occurred_at),
             recorded_by=by,
             booking=booking,
         )
@@ -280,7 +273,7 @@ def daily_note_create(
             person=person,
             text=text.strip(),
             persons_words=persons_words.strip(),
-            occurred_at=_occurred(occurred_at),
+            occurred_at=occurred(occurred_at),
             recorded_by=by,
             booking=booking,
         )
@@ -328,7 +321,7 @@ def incident_create(
             routine_version=_current_routine_version(routine, person) if routine else None,
             rhythm_version=_current_rhythm_version(rhythm, person) if rhythm else None,
             other_plan_element=other_plan_element.strip(),
-            occurred_at=_occurred(occurred_at),
+            occurred_at=occurred(occurred_at),
             recorded_by=by,
             booking=booking,
         )
@@ -353,7 +346,7 @@ def handover_note_create(
             person=person,
             summary=summary.strip(),
             watch_for=watch_for.strip(),
-            occurred_at=_occurred(occurred_at),
+            occurred_at=occurred(occurred_at),
             recorded_by=by,
             booking=booking,
         )
@@ -387,7 +380,7 @@ def practicality_flag_create(
             routine_version=_current_routine_version(routine, person) if routine else None,
             rhythm_version=_current_rhythm_version(rhythm, person) if rhythm else None,
             what_happened=what_happened.strip(),
-            occurred_at=_occurred(occurred_at),
+            occurred_at=occurred(occurred_at),
             recorded_by=by,
             booking=booking,
         )

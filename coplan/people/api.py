@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, ModelSchema, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
-from coplan.accounts import access
-from coplan.accounts.access import Action
-from coplan.accounts.models import AccessLog
+from coplan.access import rules as access
+from coplan.access.models import AccessLog
+from coplan.access.rules import Action
 from coplan.people import selectors, services
 from coplan.people.models import CircleMember, CommunicationNeed, Person
 

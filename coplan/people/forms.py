@@ -1,6 +1,7 @@
 from django import forms
 
 from coplan.accounts.models import Membership, User
+from coplan.lib.forms import DateInput
 from coplan.people.models import (
     CircleMember,
     CommunicationChartEntry,
@@ -9,14 +10,6 @@ from coplan.people.models import (
     DecisionMakingProfile,
     Person,
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
 
 PERSON_FIELDSETS = [
     (

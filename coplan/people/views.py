@@ -10,9 +10,10 @@ from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from coplan.accounts import access
-from coplan.accounts.access import Action
-from coplan.accounts.models import AccessLog
+from coplan.access import rules as access
+from coplan.access.models import AccessLog
+from coplan.access.rules import Action
+from coplan.lib.forms import form_errors_from
 from coplan.people import forms, selectors, services
 from coplan.people.models import (
     CircleMember,
@@ -21,15 +22,6 @@ from coplan.people.models import (
     DecisionAgreementEntry,
     Person,
 )
-
-
-def form_errors_from(form: ModelForm, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form, against the field it names."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required

@@ -6,7 +6,8 @@ from typing import Any
 
 from django import forms
 
-from coplan.people.forms import DateInput
+from coplan.lib.forms import DateInput, DateTimeLocalInput
+from coplan.lib.text import lines_of
 from coplan.people.models import CommunicationNeed, Person
 from coplan.planning import selectors
 from coplan.planning.models import (
@@ -23,17 +24,6 @@ from coplan.planning.models import (
     SessionInvitee,
     TakingPart,
 )
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-def _lines(text: str) -> list[str]:
-    return [line.strip(" -•\t") for line in (text or "").splitlines() if line.strip(" -•\t")]
 
 
 def _small_textareas(form: forms.Form, rows: int = 3) -> None:
@@ -125,7 +115,7 @@ class SessionForm(forms.ModelForm):
             "information_formats",
             "notes",
         ]
-        widgets = {"scheduled_for": DateTimeInput()}
+        widgets = {"scheduled_for": DateTimeLocalInput()}
         labels = {
             "purpose": "What the session is for",
             "domain": "What it is about",
@@ -165,7 +155,7 @@ class SessionForm(forms.ModelForm):
         picked = set(self.cleaned_data.get("library_prompts") or [])
         prompts = [t for t in self._library_order if t in picked]
         prompts += [
-            p for p in _lines(self.cleaned_data.get("free_prompts", "")) if p not in prompts
+            p for p in lines_of(self.cleaned_data.get("free_prompts", "")) if p not in prompts
         ]
         data["prompts"] = prompts
         data["information_formats"] = list(self.cleaned_data.get("information_formats") or [])
@@ -204,7 +194,7 @@ TakingPartFormSet = forms.formset_factory(TakingPartRowForm, extra=0)
 
 class HeldForm(forms.Form):
     held_at = forms.DateTimeField(
-        label="When it was held", widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"]
+        label="When it was held", widget=DateTimeLocalInput(), input_formats=["%Y-%m-%dT%H:%M"]
     )
     notes = forms.CharField(
         label="Notes from the session", required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -399,7 +389,7 @@ class GoalForm(forms.ModelForm):
 
     def service_fields(self) -> dict[str, Any]:
         data = {k: v for k, v in self.cleaned_data.items() if k in self.Meta.fields}
-        data["checklist"] = _lines(self.cleaned_data.get("checklist_text", ""))
+        data["checklist"] = lines_of(self.cleaned_data.get("checklist_text", ""))
         return data
 
 

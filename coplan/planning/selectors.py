@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from coplan.accounts.models import Organisation
+from coplan.lib.contributions import gather
 from coplan.people.models import DecisionAgreementEntry, Person
 from coplan.planning.models import (
     AgendaPrompt,
@@ -169,20 +170,10 @@ def decision_chain(decision: Decision, limit: int = 50) -> list[Decision]:
 
 
 def decision_shaped(decision: Decision) -> list[dict[str, Any]]:
-    """What this decision shaped in practice: the plan elements that cite it.
-
-    Empty in the planning stage. The support stage extends this hook (routines, activity
-    rhythms, risk plans that cite the decision) by returning dicts of
-    {"kind": "Routine", "title": str, "url": str}; the decision page renders whatever
-    comes back under "What this shaped".
-    """
-    shaped: list[dict[str, Any]] = []
-    # --- support stage: routines, activity rhythms and staff instructions citing it ---
-    from coplan.support.selectors import shaped_by
-
-    shaped += shaped_by(decision)
-    # --- end support stage ---
-    return shaped
+    """What this decision shaped in practice: the plan elements that cite it, as rows of
+    {"kind", "title", "url"}. Planning knows none of them: later stages (support's routines,
+    rhythms and instructions; risk's plans) contribute them to the slot."""
+    return gather("planning.decision_shaped", decision=decision)
 
 
 def goals_for(person: Person) -> QuerySet[Goal]:

@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from coplan.accounts import access
-from coplan.accounts.access import Action
-from coplan.accounts.models import AccessLog
+from coplan.access import rules as access
+from coplan.access.models import AccessLog
+from coplan.access.rules import Action
 from coplan.lib.errors import Conflict
+from coplan.lib.forms import form_errors_from
 from coplan.people.models import Person
-from coplan.people.views import form_errors_from
 from coplan.planning import forms, selectors, services
 from coplan.planning.models import (
     AgendaPrompt,

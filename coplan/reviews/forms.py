@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 
+from coplan.lib.forms import DateInput
 from coplan.people.models import Person
 from coplan.planning.models import Decision
 from coplan.reviews.models import (
@@ -20,13 +21,6 @@ from coplan.reviews.models import (
 )
 from coplan.reviews.services import HAND_KINDS
 from coplan.reviews.sources import Item
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _text(label: str, rows: int = 3, required: bool = False) -> forms.CharField:

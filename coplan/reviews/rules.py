@@ -384,6 +384,37 @@ def incidents(people: QuerySet, today: date) -> list[Candidate]:
     return out
 
 
+def risk_incidents(people: QuerySet, today: date) -> list[Candidate]:
+    """An incident under a risk plan is a reason to look again together (a mini-review),
+    never a reason to step back by itself: the stage stays until a new decision. One
+    trigger per incident, naming the plan as its subject. One query."""
+    out: list[Candidate] = []
+    since = today - timedelta(days=EVENT_LOOKBACK_DAYS)
+    for e in sources.incidents_on_risk_plans(people, since):
+        when = timezone.localtime(e.occurred_at)
+        out.append(
+            Candidate(
+                person_id=e.person_id,
+                kind=Kind.INCIDENT,
+                dedupe_key=f"incident:risk_plan:{e.plan_id}:incident:{e.incident_id}",
+                reason=(
+                    f"Incident on the risk plan “{e.plan_title}” at {e.stage} on "
+                    f"{when:%d/%m/%Y %H:%M}: {e.text} Mini-review: what happened, what we "
+                    "learned, and whether the plan needs a new decision. The stage stays as it "
+                    "is until then."
+                ),
+                due_on=today + timedelta(days=DUE_IN_DAYS[Kind.INCIDENT]),
+                evidence={"incident_id": e.incident_id, "risk_plan_id": e.plan_id},
+                evidence_until=when.date(),
+                decision_id=e.decision_id,
+                subject_kind=ItemKind.OTHER,
+                subject_id=e.plan_id,
+                subject_label=f"Risk plan: {e.plan_title}"[:300],
+            )
+        )
+    return out
+
+
 def not_practical(people: QuerySet, today: date, prior: PriorMap) -> list[Candidate]:
     """Staff flagged that a routine or weekly rhythm isn't practical: one trigger for the
     plan element, gathering every flag since its last one. One query."""
@@ -495,5 +526,6 @@ def find_all(people: QuerySet, today: date) -> list[Candidate]:
     found += checkins_didnt_work(people, today, prior)
     found += runs(people, today, prior)
     found += incidents(people, today)
+    found += risk_incidents(people, today)
     found += not_practical(people, today, prior)
     return found

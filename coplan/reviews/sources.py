@@ -16,9 +16,9 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from coplan.delivery.models import ActivityRecord, Incident, PracticalityFlag, RoutineRun
-from coplan.delivery.practice_models import IncidentLink
 from coplan.people.models import Person
 from coplan.planning.models import Decision, Goal
+from coplan.risk.models import IncidentLink
 from coplan.support.models import RhythmEntry, Routine
 
 
@@ -172,8 +172,7 @@ _ELEMENT_FIELDS = (
 
 def incidents_on_plan_elements(people: QuerySet, since: date) -> list[PlanEvent]:
     """Incidents linked to a routine, a weekly rhythm or another named plan element. Those
-    linked to a risk plan are left out: the delivery stage opens their mini-review when it
-    links them. One query."""
+    linked to a risk plan are left out: `incidents_on_risk_plans` finds those. One query."""
     rows = (
         Incident.objects.filter(person__in=people, occurred_at__gte=_start_of(since))
         .filter(
@@ -252,3 +251,47 @@ def record_counts_since(person: Person, since: date) -> dict[str, int]:
         "Incidents": Incident.objects.filter(**after).count(),
         "Flags that the plan isn't practical": PracticalityFlag.objects.filter(**after).count(),
     }
+
+
+@dataclass
+class RiskIncident:
+    """An incident that happened under a risk plan, at the stage then in force."""
+
+    incident_id: int
+    person_id: int
+    plan_id: int
+    plan_title: str
+    decision_id: int
+    stage: str
+    occurred_at: datetime
+    text: str
+
+
+def incidents_on_risk_plans(people: QuerySet, since: date) -> list[RiskIncident]:
+    """Incidents linked to a risk plan since `since`. One query."""
+    rows = IncidentLink.objects.filter(
+        plan__person__in=people, incident__occurred_at__gte=_start_of(since)
+    ).values(
+        "incident_id",
+        "plan_id",
+        "plan__person_id",
+        "plan__title",
+        "plan__decision_id",
+        "stage__number",
+        "stage__title",
+        "incident__occurred_at",
+        "incident__what_happened",
+    )
+    return [
+        RiskIncident(
+            r["incident_id"],
+            r["plan__person_id"],
+            r["plan_id"],
+            r["plan__title"],
+            r["plan__decision_id"],
+            f"Stage {r['stage__number']}: {r['stage__title']}",
+            r["incident__occurred_at"],
+            r["incident__what_happened"][:300],
+        )
+        for r in rows
+    ]

@@ -11,11 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from coplan.accounts import access
-from coplan.accounts.access import Action
+from coplan.access import rules as access
+from coplan.access.rules import Action
 from coplan.lib.errors import Conflict
+from coplan.lib.forms import form_errors_from
 from coplan.people.models import Person
-from coplan.people.views import form_errors_from
 from coplan.reviews import forms, selectors, services, sources
 from coplan.reviews.models import QUESTIONS, CheckInAnswer, Review, ReviewTrigger
 

@@ -9,9 +9,9 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from coplan.accounts import access
-from coplan.accounts.access import Action
-from coplan.accounts.models import AccessLog
+from coplan.access import rules as access
+from coplan.access.models import AccessLog
+from coplan.access.rules import Action
 from coplan.support import selectors, services
 from coplan.support.models import (
     ActivityRhythm,

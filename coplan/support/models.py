@@ -13,12 +13,9 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from coplan.lib.models import CareRecord, TimeStampedModel
+from coplan.lib.text import lines_of
 from coplan.people.models import Person
 from coplan.planning.models import Decision
-
-
-def _lines(text: str) -> list[str]:
-    return [line.strip(" -•\t") for line in (text or "").splitlines() if line.strip(" -•\t")]
 
 
 class Routine(CareRecord):
@@ -79,7 +76,7 @@ class RoutineVersion(CareRecord):
 
     @property
     def summary_lines(self) -> list[str]:
-        return _lines(self.agency_summary)
+        return lines_of(self.agency_summary)
 
 
 class RoutineStep(TimeStampedModel):
@@ -170,15 +167,15 @@ class RhythmVersion(CareRecord):
 
     @property
     def alternative_lines(self) -> list[str]:
-        return _lines(self.alternatives)
+        return lines_of(self.alternatives)
 
     @property
     def preparation_lines(self) -> list[str]:
-        return _lines(self.preparation)
+        return lines_of(self.preparation)
 
     @property
     def summary_lines(self) -> list[str]:
-        return _lines(self.agency_summary)
+        return lines_of(self.agency_summary)
 
 
 class Weekday(models.IntegerChoices):
@@ -244,6 +241,3 @@ class StaffInstruction(CareRecord):
 
     def __str__(self) -> str:
         return self.title
-
-
-from coplan.support.risk_models import *  # noqa

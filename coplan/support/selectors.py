@@ -1,10 +1,13 @@
 """Reads of the plan in practice, each in a fixed number of queries."""
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
+from coplan.lib.contributions import contribute
 from coplan.people.models import Person
 from coplan.planning.models import Decision
 from coplan.support.models import (
@@ -149,11 +152,10 @@ def routine_lookup_for_decision(decision: Decision) -> dict:
     }
 
 
-def shaped_by(decision: Decision) -> list[dict]:
+@contribute("planning.decision_shaped", order=10)
+def shaped_by(*, decision: Decision, **_: Any) -> list[dict]:
     """For the decision page: each routine or rhythm version and staff instruction that
-    cites this decision, with a link (planning's `decision_shaped` hook)."""
-    from django.urls import reverse
-
+    cites this decision, with a link (contributed to planning's "What this shaped")."""
     found = routine_lookup_for_decision(decision)
     rows = []
     for kind, label, versions in (

@@ -9,9 +9,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from coplan.accounts import access
-from coplan.accounts.access import Action
-from coplan.people.views import form_errors_from
+from coplan.access import rules as access
+from coplan.access.rules import Action
+from coplan.lib.forms import form_errors_from
 from coplan.support import forms, selectors, services
 
 

@@ -1,5 +1,5 @@
-from coplan.accounts import access
-from coplan.accounts.access import Action
+from coplan.access import rules as access
+from coplan.access.rules import Action
 
 
 def test_support_worker_sees_people_of_their_service_only(world):

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from coplan.accounts.models import AccessLog
+from coplan.access.models import AccessLog
 from coplan.delivery import services
 from coplan.delivery.models import (
     ActivityRecord,

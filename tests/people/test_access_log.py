@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from coplan.accounts.models import AccessLog
+from coplan.access.models import AccessLog
 from coplan.accounts.services import api_token_create
 from tests.people.conftest import valid_data
 

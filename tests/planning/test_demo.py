@@ -1,4 +1,4 @@
-from coplan.planning import demo
+from coplan.demo.stories import planning as demo
 from coplan.planning.models import AgendaPrompt, Decision, Goal
 
 

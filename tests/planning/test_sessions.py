@@ -397,7 +397,7 @@ def test_editing_a_session_keeps_named_rows_and_removes_deleted_ones(world):
 
 
 def test_printing_the_sheet_is_logged_as_a_print(world):
-    from coplan.accounts.models import AccessLog
+    from coplan.access.models import AccessLog
 
     session = make_session(world)
     world.client_for(world.worker).get(url("session_sheet", world, session.pk))

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from coplan.accounts.models import AccessLog
+from coplan.access.models import AccessLog
 from coplan.accounts.services import api_token_create
 from coplan.reviews import services
 from coplan.reviews.models import CheckIn, ReviewTrigger

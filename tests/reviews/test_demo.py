@@ -1,4 +1,4 @@
-from coplan.reviews import demo
+from coplan.demo.stories import reviews as demo
 from coplan.reviews.models import (
     CheckIn,
     Review,

@@ -6,10 +6,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from coplan.delivery import practice_services
 from coplan.delivery.idempotency import new_key
 from coplan.planning import services as planning_services
-from coplan.support import risk_services
+from coplan.risk.services import plans as risk_services
+from coplan.risk.services import practice as practice_services
 
 STAGES = [
     {

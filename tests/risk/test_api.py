@@ -4,9 +4,9 @@ on every shift record."""
 import pytest
 
 from coplan.delivery.idempotency import new_key
-from coplan.delivery.practice_models import PracticeSession
 from coplan.planning import services as planning_services
 from coplan.reviews.models import ReviewTrigger
+from coplan.risk.models import PracticeSession
 from tests.api.test_people_api import Api, assert_error
 
 from .conftest import move_on, practice, risk_decision
@@ -145,7 +145,9 @@ def test_step_back_without_reason_is_refused_by_the_api(world, plan):
     assert "more_restrictive_reason" in response.json()["fields"]
 
 
-def test_incident_over_the_api_starts_a_mini_review(world, plan):
+def test_incident_over_the_api_starts_a_mini_review(
+    world, plan, django_capture_on_commit_callbacks
+):
     api = KeyedApi(world.worker)
     stage = plan.current_stage_id
     body = {
@@ -153,9 +155,14 @@ def test_incident_over_the_api_starts_a_mini_review(world, plan):
         "what_happened": "Missed the stop.",
         "actions_taken": "Rang staff.",
     }
-    response = api.post_keyed(f"{_base(plan)}/incidents", body, new_key())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post_keyed(f"{_base(plan)}/incidents", body, new_key())
     assert response.status_code == 201, response.content
-    assert response.json()["trigger_id"] == ReviewTrigger.objects.get(kind="incident").pk
+    trigger = ReviewTrigger.objects.get(kind="incident")
+    assert trigger.evidence == {
+        "incident_id": response.json()["incident_id"],
+        "risk_plan_id": plan.pk,
+    }
     plan.refresh_from_db()
     assert plan.current_stage_id == stage
 

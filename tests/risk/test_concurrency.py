@@ -6,7 +6,7 @@ import pytest
 from django.db import connection, connections
 
 from coplan.delivery.idempotency import new_key
-from coplan.delivery.practice_models import CompetencyResult, PracticeSession
+from coplan.risk.models import CompetencyResult, PracticeSession
 
 from .conftest import practice
 

@@ -1,8 +1,8 @@
-from coplan.delivery.practice_models import IncidentLink, PracticeSession, TravelLog
-from coplan.delivery.practice_selectors import prompt_change, stage_progress, trends
-from coplan.planning import demo as planning_demo
-from coplan.support import risk_demo
-from coplan.support.risk_models import RiskPlan
+from coplan.demo.stories import planning as planning_demo
+from coplan.demo.stories import risk as risk_demo
+from coplan.reviews.models import ReviewTrigger
+from coplan.risk.models import IncidentLink, PracticeSession, RiskPlan, TravelLog
+from coplan.risk.selectors import prompt_change, stage_progress, trends
 
 
 def test_demo_tells_marcus_story_and_runs_once(world):
@@ -26,7 +26,10 @@ def test_demo_tells_marcus_story_and_runs_once(world):
     assert first > last
     link = IncidentLink.objects.get(plan=plan)
     assert link.stage.number == 2
-    assert link.trigger.kind == "incident" and not link.trigger.is_open
+    mini_review = ReviewTrigger.objects.get(
+        dedupe_key=f"incident:risk_plan:{plan.pk}:incident:{link.incident_id}"
+    )
+    assert mini_review.kind == "incident" and not mini_review.is_open
     assert TravelLog.objects.filter(plan=plan, returned_at__isnull=False).count() == 5
     assert stage_progress(plan).stage.number == 3
 

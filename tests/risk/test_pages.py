@@ -8,12 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from coplan.delivery import practice_services
 from coplan.delivery.idempotency import new_key
-from coplan.delivery.practice_models import PracticeSession
 from coplan.planning import services as planning_services
 from coplan.reviews.models import ReviewTrigger
-from coplan.support.risk_models import RiskPlan
+from coplan.risk.models import PracticeSession, RiskPlan
+from coplan.risk.services import practice as practice_services
 
 from .conftest import move_on, practice, risk_decision
 
@@ -286,22 +285,23 @@ def test_check_in_and_back_on_the_web(world, plan):
     assert log.returned_at is not None
 
 
-def test_incident_on_the_web_leaves_the_stage(world, plan):
+def test_incident_on_the_web_leaves_the_stage(world, plan, django_capture_on_commit_callbacks):
     url = _url(plan, "incident/new/")
     assert world.client_for(world.outsider).get(url).status_code == 404
     client = world.client_for(world.worker)
     assert client.get(url).status_code == 200
-    response = client.post(
-        url,
-        {
-            "idempotency_key": new_key(),
-            "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-            "incident_type": "travel",
-            "severity": "low",
-            "what_happened": "Got off a stop early.",
-            "actions_taken": "Walked back with him.",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {
+                "idempotency_key": new_key(),
+                "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+                "incident_type": "travel",
+                "severity": "low",
+                "what_happened": "Got off a stop early.",
+                "actions_taken": "Walked back with him.",
+            },
+        )
     assert response.status_code == 302
     assert ReviewTrigger.objects.filter(kind="incident", subject_id=plan.pk).count() == 1
     plan.refresh_from_db()

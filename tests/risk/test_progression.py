@@ -7,11 +7,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from coplan.delivery import practice_selectors as selectors
 from coplan.lib.errors import Conflict
 from coplan.planning.models import Decision, ParticipantKind
-from coplan.support import risk_services
-from coplan.support.risk_models import RiskPlan, StageChange
+from coplan.risk import selectors
+from coplan.risk.models import RiskPlan, StageChange
+from coplan.risk.services import plans as risk_services
 
 from .conftest import move_on, practice, risk_decision
 

@@ -8,15 +8,15 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from coplan.delivery import practice_selectors as selectors
-from coplan.delivery import practice_services as services
 from coplan.delivery.idempotency import new_key
 from coplan.delivery.models import Incident
-from coplan.delivery.practice_models import PracticeSession, TravelCheckIn
 from coplan.lib.errors import Conflict
 from coplan.people.models import Person
 from coplan.reviews.models import ReviewTrigger
-from coplan.support import risk_charts
+from coplan.risk import charts as risk_charts
+from coplan.risk import selectors
+from coplan.risk.models import PracticeSession, TravelCheckIn
+from coplan.risk.services import practice as services
 
 from .conftest import move_on, practice
 
@@ -184,7 +184,9 @@ def test_a_missed_check_in_stops_alerting_once_the_person_is_back(plan, world):
     assert TravelCheckIn.objects.filter(log=log, made_at__isnull=True).count() == 2
 
 
-def test_incident_starts_a_mini_review_and_leaves_the_stage(plan, world):
+def test_incident_starts_a_mini_review_and_leaves_the_stage(
+    plan, world, django_capture_on_commit_callbacks
+):
     for _ in range(3):
         practice(plan, world.worker, "ii")
     move_on(plan, world)
@@ -200,15 +202,17 @@ def test_incident_starts_a_mini_review_and_leaves_the_stage(plan, world):
         idempotency_key=key,
         by=world.worker,
     )
-    link = services.risk_incident_record(**kwargs)
-    again = services.risk_incident_record(**kwargs)
+    with django_capture_on_commit_callbacks(execute=True):
+        link = services.risk_incident_record(**kwargs)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.risk_incident_record(**kwargs)
     assert link.pk == again.pk
     assert Incident.objects.count() == 1
     plan.refresh_from_db()
     assert plan.current_stage == stage
     assert link.stage == stage
     trigger = ReviewTrigger.objects.get()
-    assert link.trigger == trigger
+    assert trigger.dedupe_key == f"incident:risk_plan:{plan.pk}:incident:{link.incident_id}"
     assert (trigger.kind, trigger.status, trigger.person) == ("incident", "open", world.person)
     assert (trigger.subject_id, trigger.subject_label) == (
         plan.pk,

@@ -1,6 +1,6 @@
 import pytest
 
-from coplan.accounts.models import AccessLog
+from coplan.access.models import AccessLog
 from coplan.support.models import Routine
 from tests.support.factories import agreed_decision, draft_decision, morning_routine, week_rhythm
 

@@ -1,6 +1,9 @@
 from django import template
+from django.template.loader import render_to_string
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
+
+from coplan.lib.contributions import gather
 
 register = template.Library()
 
@@ -45,3 +48,14 @@ def person_header(person, page_title: str = "", needs=None):
     if needs is None:
         needs = list(person.communication_needs.filter(is_active=True))
     return {"person": person, "page_title": page_title, "needs": needs}
+
+
+@register.simple_tag(takes_context=True)
+def contributions(context, slot: str, **kwargs) -> SafeString:
+    """Render every panel a later stage contributed to `slot` (see coplan/lib/contributions)."""
+    request = context.get("request")
+    caps = context.get("caps", frozenset())
+    panels = gather(slot, request=request, caps=caps, **kwargs)
+    return SafeString(
+        "".join(render_to_string(p.template, p.context, request=request) for p in panels)
+    )

@@ -15,15 +15,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from coplan.accounts import access
-from coplan.accounts.access import Action
+from coplan.access import rules as access
+from coplan.access.rules import Action
 from coplan.accounts.models import User
 from coplan.lib.errors import Conflict
 from coplan.lib.models import check_plain_text
 from coplan.lib.services import apply_and_save
 from coplan.planning import services as planning_services
 from coplan.planning.models import Decision, Domain, ParticipantKind, TakingPart
-from coplan.support.risk_models import Competency, RiskPlan, RiskStage, StageChange
+from coplan.risk.models import Competency, RiskPlan, RiskStage, StageChange
 
 STAGE_FIELDS = {
     "title",
@@ -214,7 +214,7 @@ def risk_stage_change(
     manager signing it off with the person). Moving on needs the current stage's criteria
     met; stepping back is a more restrictive choice, so it needs its reason (the planning
     rule refuses it otherwise)."""
-    from coplan.delivery import practice_selectors  # delivery reads support, not the reverse
+    from coplan.risk import selectors as practice_selectors
 
     locked = RiskPlan.objects.select_for_update().select_related("person").get(pk=plan.pk)
     access.require(by, Action.SIGN_OFF, locked.person)

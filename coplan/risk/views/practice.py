@@ -14,17 +14,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from coplan.accounts import access
-from coplan.accounts.access import Action
-from coplan.delivery import practice_forms as forms
-from coplan.delivery import practice_selectors as selectors
-from coplan.delivery import practice_services as services
-from coplan.delivery.practice_models import TravelCheckIn, TravelLog
+from coplan.access import rules as access
+from coplan.access.rules import Action
 from coplan.delivery.services import recording_booking
 from coplan.lib.errors import Conflict
+from coplan.lib.forms import form_errors_from
 from coplan.people.models import Person
-from coplan.people.views import form_errors_from
-from coplan.support.risk_models import RiskPlan
+from coplan.risk import forms, selectors
+from coplan.risk.models import RiskPlan, TravelCheckIn, TravelLog
+from coplan.risk.services import practice as services
 
 
 def _person(request: HttpRequest, person_id: int, action: Action, what: str | None = None):

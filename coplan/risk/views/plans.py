@@ -9,14 +9,16 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from coplan.accounts import access
-from coplan.accounts.access import Action
-from coplan.delivery import practice_selectors as selectors
+from coplan.access import rules as access
+from coplan.access.rules import Action
 from coplan.lib.errors import Conflict
-from coplan.people.views import form_errors_from
+from coplan.lib.forms import form_errors_from
 from coplan.planning.models import Decision, Domain
-from coplan.support import risk_charts, risk_forms, risk_services
-from coplan.support.risk_models import RiskPlan, RiskStage
+from coplan.risk import charts as risk_charts
+from coplan.risk import forms as risk_forms
+from coplan.risk import selectors
+from coplan.risk.models import RiskPlan, RiskStage
+from coplan.risk.services import plans as risk_services
 
 
 def _person(request: HttpRequest, person_id: int, action: Action, what: str | None = None):

@@ -11,14 +11,14 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from coplan.accounts.models import Organisation, User
-from coplan.delivery import practice_services
 from coplan.delivery.idempotency import new_key
-from coplan.delivery.practice_models import PracticeSession, TravelLog
 from coplan.people.models import Person
 from coplan.planning.models import Decision, TakingPart
 from coplan.reviews import services as review_services
-from coplan.support import risk_services
-from coplan.support.risk_models import RiskPlan, StageChange
+from coplan.reviews.models import ReviewTrigger
+from coplan.risk.models import PracticeSession, RiskPlan, StageChange, TravelLog
+from coplan.risk.services import plans as risk_services
+from coplan.risk.services import practice as practice_services
 
 MISSED_ACTION = (
     "1. Text Marcus: “Are you OK? Text me back.”\n"
@@ -203,9 +203,14 @@ def seed(*, org: Organisation, people: dict[str, Person], staff: dict[str, User]
         idempotency_key=new_key(),
         by=worker,
     )
-    if link.trigger is not None and link.trigger.is_open:
+    review_services.scan(person=link.plan.person)
+    trigger = ReviewTrigger.objects.get(
+        person=link.plan.person,
+        dedupe_key=f"incident:risk_plan:{link.plan_id}:incident:{link.incident_id}",
+    )
+    if trigger.is_open:
         review_services.trigger_close(
-            trigger=link.trigger,
+            trigger=trigger,
             by=leader,
             reason="Mini-review with Marcus and Bea: Marcus did exactly what was agreed. No "
             "change to the plan; keep shadowing. Added 'say no and move away' to the practice.",

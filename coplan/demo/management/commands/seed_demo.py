@@ -343,11 +343,11 @@ LOGINS = {
 }
 
 STAGE_DEMOS = [
-    "coplan.planning.demo",
-    "coplan.support.demo",
-    "coplan.delivery.demo",
-    "coplan.reviews.demo",
-    "coplan.support.risk_demo",  # after planning: it builds on the agreed risk decision
+    "coplan.demo.stories.planning",
+    "coplan.demo.stories.support",
+    "coplan.demo.stories.delivery",
+    "coplan.demo.stories.reviews",
+    "coplan.demo.stories.risk",  # after planning: it builds on the agreed risk decision
 ]
 
 

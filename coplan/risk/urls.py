@@ -1,9 +1,9 @@
-"""Risk plan pages (support) and the shift records made for them (delivery)."""
+"""Risk plan pages: building plans and changing stage, and the records made on shift for them."""
 
 from django.urls import path
 
-from coplan.delivery import practice_views
-from coplan.support import risk_views
+from coplan.risk.views import plans as risk_views
+from coplan.risk.views import practice as practice_views
 
 app_name = "risk"
 

@@ -16,31 +16,23 @@ from coplan.accounts.models import User
 from coplan.delivery import idempotency
 from coplan.delivery import services as delivery_services
 from coplan.delivery.models import Incident
-from coplan.delivery.practice_models import (
+from coplan.lib import events
+from coplan.lib.dates import occurred
+from coplan.lib.errors import Conflict
+from coplan.lib.services import apply_and_save
+from coplan.risk.models import (
     CompetencyResult,
     IncidentLink,
     PracticeSession,
+    RiskPlan,
+    RiskStage,
     TravelCheckIn,
     TravelLog,
 )
-from coplan.lib.errors import Conflict
-from coplan.lib.services import apply_and_save
-from coplan.reviews.models import ItemKind, ReviewTrigger
-from coplan.support.risk_models import RiskPlan, RiskStage
 
 PLAN_NOT_ACTIVE = "This risk plan is no longer in force."
 NOT_INDEPENDENT = "Trips are logged at an independent stage. Record a practice session instead."
 PROMPTED_NEEDS_COUNT = "A competency needed a prompt: give how many prompts, and of what kind."
-MINI_REVIEW_DUE_DAYS = 7
-
-
-def _occurred(occurred_at: datetime | None) -> datetime:
-    now = timezone.now()
-    if occurred_at is None:
-        return now
-    if occurred_at > now + timedelta(minutes=5):
-        raise ValidationError({"occurred_at": delivery_services.NOT_YET_HAPPENED})
-    return occurred_at
 
 
 def _in_force(plan: RiskPlan) -> RiskStage:
@@ -117,7 +109,7 @@ def practice_session_record(
             how_felt=how_felt,
             persons_words=persons_words.strip(),
             notes=notes.strip(),
-            occurred_at=_occurred(occurred_at),
+            occurred_at=occurred(occurred_at),
             recorded_by=by,
             booking=booking,
         )
@@ -168,7 +160,7 @@ def travel_log_start(
             plan=plan,
             stage=stage,
             planned_route=planned_route.strip(),
-            occurred_at=_occurred(occurred_at),
+            occurred_at=occurred(occurred_at),
             recorded_by=by,
             booking=booking,
         )
@@ -216,7 +208,7 @@ def check_in_record(
         delivery_services.recording_booking(person=locked.log.person, by=by)
         if locked.made_at is not None:
             raise Conflict("This check-in has already been recorded.", code="already_recorded")
-        return apply_and_save(locked, {"made_at": _occurred(made_at), "made_recorded_by": by})
+        return apply_and_save(locked, {"made_at": occurred(made_at), "made_recorded_by": by})
 
     row, _ = idempotency.save_once(
         key=idempotency_key, user=by, model=TravelCheckIn, body=body, create=create
@@ -276,7 +268,7 @@ def travel_log_finish(
         delivery_services.recording_booking(person=locked.person, by=by)
         if locked.returned_at is not None:
             raise Conflict("This trip is already marked as back.", code="already_back")
-        back = _occurred(returned_at)
+        back = occurred(returned_at)
         if back < locked.occurred_at:
             raise ValidationError({"returned_at": "The time back is before setting off."})
         return apply_and_save(locked, {"returned_at": back, "what_happened": what_happened.strip()})
@@ -287,42 +279,10 @@ def travel_log_finish(
     return row
 
 
-def _mini_review(link: IncidentLink, by: User) -> ReviewTrigger:
-    """An incident on a risk plan is a reason to look again together (a mini-review), never
-    a reason to step back by itself. The trigger names the plan as its subject; its dedupe
-    key makes a resend or a second link of the same incident reuse it."""
-    plan, incident = link.plan, link.incident
-    key = f"incident:risk_plan:{plan.pk}:incident:{incident.pk}"
-    existing = ReviewTrigger.objects.filter(person=plan.person, dedupe_key=key).first()
-    if existing is not None:
-        return existing
-    when = timezone.localtime(incident.occurred_at)
-    return apply_and_save(
-        ReviewTrigger(person=plan.person, raised_by=by),
-        {
-            "kind": ReviewTrigger.Kind.INCIDENT,
-            "reason": (
-                f"Incident on the risk plan “{plan.title}” at {link.stage} on "
-                f"{when:%d/%m/%Y %H:%M}: {incident.what_happened[:300]} Mini-review: what "
-                "happened, what we learned, and whether the plan needs a new decision. The "
-                "stage stays as it is until then."
-            ),
-            "evidence": {"incident_id": incident.pk, "risk_plan_id": plan.pk},
-            "decision": plan.decision,
-            "subject_kind": ItemKind.OTHER,
-            "subject_id": plan.pk,
-            "subject_label": f"Risk plan: {plan.title}"[:300],
-            "due_on": timezone.localdate() + timedelta(days=MINI_REVIEW_DUE_DAYS),
-            "owner": plan.person.key_worker,
-            "evidence_until": timezone.localdate(),
-            "dedupe_key": key,
-        },
-    )
-
-
 @transaction.atomic
 def incident_link(*, incident: Incident, plan: RiskPlan, by: User) -> IncidentLink:
-    """Link an incident to the risk plan it happened under and start its mini-review."""
+    """Link an incident to the risk plan it happened under; the reviews stage then opens
+    its mini-review. The stage does not change."""
     if incident.person_id != plan.person_id:
         raise ValidationError({"plan": "Pick a risk plan of the person the incident is about."})
     delivery_services.recording_booking(person=plan.person, by=by)
@@ -333,9 +293,8 @@ def incident_link(*, incident: Incident, plan: RiskPlan, by: User) -> IncidentLi
     else:
         stage = _in_force(plan)
         link = IncidentLink.objects.create(incident=incident, plan=plan, stage=stage, linked_by=by)
-    if link.trigger_id is None:
-        link.trigger = _mini_review(link, by)
-        link.save(update_fields=["trigger", "updated_at"])
+        # The reviews stage opens the mini-review once this is committed.
+        events.record_committed(model=IncidentLink, person_id=plan.person_id, record_id=link.pk)
     return link
 
 
@@ -352,7 +311,7 @@ def risk_incident_record(
     by: User,
 ) -> IncidentLink:
     """An incident while following the plan: recorded through delivery (once per key),
-    linked to the plan, and a mini-review trigger made. The stage does not change."""
+    linked to the plan (which opens a mini-review). The stage does not change."""
     _in_force(plan)
     incident = delivery_services.incident_create(
         person=plan.person,

@@ -1,4 +1,4 @@
-from coplan.accounts import access
+from coplan.access import rules as access
 
 
 def roles(request):

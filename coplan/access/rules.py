@@ -16,18 +16,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from coplan.accounts.models import AccessLog, Membership, Service, ShiftBooking
-
-if TYPE_CHECKING:
-    from coplan.accounts.models import User
-    from coplan.people.models import Person
+from coplan.access.models import AccessLog
+from coplan.accounts.models import SENIOR_ROLES, Membership, Service, ShiftBooking, User
+from coplan.people.models import CircleMember, Person
 
 Role = Membership.Role
 
@@ -107,8 +104,6 @@ def _context(user: User, at: datetime | None = None) -> _AccessContext:
                     ends_at__gt=moment,
                 ).values_list("service_id", flat=True)
             )
-        from coplan.people.models import CircleMember, Person
-
         ctx.own_person_id = (
             Person.objects.filter(login=user, is_active=True).values_list("id", flat=True).first()
         )
@@ -178,8 +173,6 @@ def get_person_for_user(
     404 when the user may not see the person at all (so existence does not leak), 403 when
     they may see them but not do this. With `log_what`, the read goes in the access log.
     """
-    from coplan.people.models import Person
-
     person = Person.objects.select_related("service").filter(pk=person_id).first()
     if person is None:
         raise Http404("No such person.")
@@ -200,8 +193,6 @@ def require(user: User, action: Action, person: Person) -> None:
 
 def people_for_user(user: User, action: Action = Action.VIEW_PROFILE) -> QuerySet[Person]:
     """Everyone whose record this user may do `action` on, as one query."""
-    from coplan.people.models import Person
-
     ctx = _context(user)
     q = Q(pk__in=[])
     services = [
@@ -260,17 +251,4 @@ def log_read(
 
 
 def has_senior_role(user: User) -> bool:
-    from coplan.accounts.models import SENIOR_ROLES
-
     return any(role in SENIOR_ROLES for role in _context(user).service_roles.values())
-
-
-def must_use_two_factor(user: User) -> bool:
-    """An organisation can require an authenticator for managers, quality leads and admins."""
-    if not user.is_authenticated:
-        return False
-    return Membership.objects.filter(
-        user=user,
-        role__in=[Role.MANAGER, Role.QUALITY_LEAD, Role.ADMIN],
-        service__organisation__require_two_factor=True,
-    ).exists()

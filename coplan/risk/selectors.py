@@ -10,15 +10,19 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from coplan.delivery.practice_models import (
+from coplan.lib.contributions import gather
+from coplan.people.models import Person
+from coplan.risk.models import (
+    Competency,
     CompetencyResult,
     IncidentLink,
     PracticeSession,
+    RiskPlan,
+    RiskStage,
+    StageChange,
     TravelCheckIn,
     TravelLog,
 )
-from coplan.people.models import Person
-from coplan.support.risk_models import Competency, RiskPlan, RiskStage, StageChange
 
 
 @dataclass
@@ -194,10 +198,13 @@ def plan_page(plan: RiskPlan) -> PlanPage:
             .order_by("-occurred_at", "-id")[:10]
         ),
         travel_logs=logs,
-        incidents=list(
-            IncidentLink.objects.filter(plan=plan)
-            .select_related("incident", "stage", "trigger")
-            .order_by("-created_at", "-id")
+        incidents=_with_mini_reviews(
+            plan,
+            list(
+                IncidentLink.objects.filter(plan=plan)
+                .select_related("incident", "stage")
+                .order_by("-created_at", "-id")
+            ),
         ),
         missed=[
             c for log in logs if log.is_out for c in log.check_ins.all() if c.status == "missed"
@@ -228,3 +235,12 @@ def prompt_change(points: list[TrendPoint], n: int = 3) -> tuple[float, float] |
     first = sum(p.prompts for p in points[:n]) / n
     last = sum(p.prompts for p in points[-n:]) / n
     return round(first, 1), round(last, 1)
+
+
+def _with_mini_reviews(plan: RiskPlan, links: list[IncidentLink]) -> list[IncidentLink]:
+    """Each link with the mini-review the reviews stage opened for it (`link.mini_review`,
+    or None), contributed through the "risk.mini_reviews" slot as (incident id, trigger)."""
+    found = dict(gather("risk.mini_reviews", plan=plan)) if links else {}
+    for link in links:
+        link.mini_review = found.get(link.incident_id)
+    return links

@@ -15,15 +15,14 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from coplan.accounts import access
-from coplan.accounts.access import Action
-from coplan.delivery import practice_selectors as selectors
-from coplan.delivery import practice_services
+from coplan.access import rules as access
+from coplan.access.rules import Action
 from coplan.delivery.models import Incident
-from coplan.delivery.practice_models import PracticeSession, TravelCheckIn, TravelLog
 from coplan.planning.models import Decision, Domain, TakingPart
-from coplan.support import risk_services
-from coplan.support.risk_models import RiskPlan, RiskStage
+from coplan.risk import selectors
+from coplan.risk.models import PracticeSession, RiskPlan, RiskStage, TravelCheckIn, TravelLog
+from coplan.risk.services import plans as risk_services
+from coplan.risk.services import practice as practice_services
 
 router = Router(tags=["risk"])
 
@@ -259,7 +258,6 @@ class IncidentLinkOut(Schema):
     incident_id: int
     plan_id: int
     stage_id: int
-    trigger_id: int | None
     stage_unchanged: bool = True
 
 

@@ -1,0 +1,59 @@
+"""Later stages add to earlier stages' pages through named slots.
+
+The stages form layers (docs/architecture.md): an earlier app never imports a later one. When
+an earlier page shows something a later stage knows (what a decision shaped, the risk plans
+on the person's page, missed travel check-ins on the shift view), the later app registers a
+contribution for a slot in its AppConfig.ready(), and the earlier page gathers whatever is
+registered without knowing who registered it:
+
+    @contribute("people.person_detail")
+    def risk_summary(*, person, caps, request): ...  # returns a Panel, a list, or None
+
+Slots in use: "planning.decision_shaped" (rows of {"kind", "title", "url"}),
+"risk.mini_reviews" ((incident id, trigger) pairs),
+"people.person_detail" and "delivery.shift_top" (Panels).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_slots: dict[str, list[tuple[int, Callable[..., Any]]]] = {}
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A piece of a page: a template and its context, rendered where the slot stands."""
+
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def contribute(slot: str, *, order: int = 50) -> Callable[[F], F]:
+    def decorator(fn: F) -> F:
+        entries = _slots.setdefault(slot, [])
+        if fn not in [f for _, f in entries]:
+            entries.append((order, fn))
+            entries.sort(key=lambda entry: entry[0])
+        return fn
+
+    return decorator
+
+
+def gather(slot: str, **context: Any) -> list[Any]:
+    """Every contribution to `slot`, in order. A contribution returns one item, a list of
+    items, or None to add nothing."""
+    found: list[Any] = []
+    for _, fn in _slots.get(slot, []):
+        result = fn(**context)
+        if result is None:
+            continue
+        if isinstance(result, list):
+            found.extend(result)
+        else:
+            found.append(result)
+    return found

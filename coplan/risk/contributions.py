@@ -1,0 +1,57 @@
+"""What positive risk-taking adds to earlier stages' pages (see coplan/lib/contributions)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from coplan.access.rules import Action
+from coplan.lib.contributions import Panel, contribute
+from coplan.people.models import Person
+from coplan.planning.models import Decision
+from coplan.risk import charts, selectors
+from coplan.risk.models import RiskPlan
+
+
+@contribute("people.person_detail", order=10)
+def risk_summary(*, person: Person, caps: frozenset[Action], **_: Any) -> Panel | None:
+    """Each active risk plan in brief: the goal kept, the stage, and the prompts given per
+    session over time (the evidence that support is stepping back)."""
+    if Action.VIEW_PLAN not in caps:
+        return None
+    plans = []
+    for plan in selectors.plans_for_person(person).filter(is_active=True):
+        points = selectors.trends(plan)
+        plans.append(
+            {
+                "plan": plan,
+                "points": points,
+                "prompt_change": selectors.prompt_change(points),
+                "prompts_chart": charts.prompts_chart(points),
+            }
+        )
+    if not plans:
+        return None
+    return Panel("risk/_person_summary.html", {"person": person, "plans": plans})
+
+
+@contribute("delivery.shift_top", order=10)
+def missed_check_ins(*, people: list[Person], **_: Any) -> Panel | None:
+    """Missed travel check-ins come first on the shift view, with the agreed action."""
+    missed = selectors.missed_check_ins(Person.objects.filter(pk__in=[p.pk for p in people]))
+    if not missed:
+        return None
+    return Panel("risk/_shift_missed.html", {"missed": missed})
+
+
+@contribute("planning.decision_shaped", order=20)
+def risk_plan_shaped(*, decision: Decision, **_: Any) -> list[dict[str, str]]:
+    return [
+        {
+            "kind": "Risk plan",
+            "title": plan.title,
+            "url": reverse("risk:plan", kwargs={"person_id": plan.person_id, "plan_id": plan.pk}),
+        }
+        for plan in RiskPlan.objects.filter(decision=decision)
+    ]

@@ -1,0 +1,1 @@
+"""Pages for positive risk-taking: plans and progression (plans), records on shift (practice)."""
