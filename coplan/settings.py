@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "coplan.accounts",
+    "coplan.notifications",
     "coplan.people",
     "coplan.access",
     "coplan.planning",
@@ -89,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "coplan.access.context_processors.roles",
+                "coplan.notifications.context_processors.unread",
             ],
         },
     }

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("coplan.delivery.urls")),
     path("plan/", include("coplan.planning.urls")),
     path("reviews/", include("coplan.reviews.urls")),
+    path("notifications/", include("coplan.notifications.urls")),
     path("", include("coplan.risk.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

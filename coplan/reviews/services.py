@@ -21,7 +21,7 @@ from coplan.lib.errors import Conflict
 from coplan.lib.services import apply_and_save
 from coplan.people.models import CircleMember, Person
 from coplan.planning.models import Decision
-from coplan.reviews import rules, selectors, sources
+from coplan.reviews import alerts, rules, selectors, sources
 from coplan.reviews.models import (
     QUESTIONS,
     CheckIn,
@@ -502,7 +502,9 @@ def scan(
     today = today or timezone.localdate()
     people = people_in_scope(service=service, organisation=organisation, person=person)
     candidates = rules.find_all(people, today)
-    return _create_triggers(candidates)
+    created = _create_triggers(candidates)
+    alerts.triggers_found(created)
+    return created
 
 
 def _create_triggers(candidates: list[rules.Candidate]) -> list[ReviewTrigger]:

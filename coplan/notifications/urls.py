@@ -1,0 +1,12 @@
+from django.urls import path
+
+from coplan.notifications import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("<int:pk>/", views.notification_open, name="open"),
+    path("read/", views.notification_read_all, name="read_all"),
+    path("choices/", views.preferences, name="preferences"),
+]
