@@ -14,6 +14,7 @@ from coplan.notifications.models import Kind
 from coplan.notifications.services import Event, notify, notify_many
 from coplan.people.models import Person
 from coplan.reviews.models import ReviewTrigger
+from coplan.risk import selectors as selectors_risk
 
 RESPONSIBLE_ROLES = [Membership.Role.TEAM_LEADER, Membership.Role.MANAGER]
 
@@ -93,3 +94,48 @@ def triggers_found(triggers: Iterable[ReviewTrigger]) -> None:
             )
         )
     notify_many(events)
+
+
+def missed_check_ins_found() -> int:
+    """Tell who is responsible (and the staff on shift there) of every travel check-in now
+    missed, with the agreed action; urgent, so also by email. Each once. Run every few
+    minutes (`manage.py send_alerts`)."""
+    missed = selectors_risk.missed_check_ins(Person.objects.filter(is_active=True))
+    if not missed:
+        return 0
+    people = {c.log.person_id: c.log.person for c in missed}
+    staff: dict[int, list[User]] = {}
+    for m in Membership.objects.filter(
+        service_id__in={p.service_id for p in people.values()},
+        role__in=RESPONSIBLE_ROLES,
+        user__is_active=True,
+    ).select_related("user"):
+        staff.setdefault(m.service_id, []).append(m.user)
+    key_workers = User.objects.in_bulk(
+        {p.key_worker_id for p in people.values() if p.key_worker_id}
+    )
+    events = []
+    for c in missed:
+        person = c.log.person
+        action = c.log.stage.missed_check_in_action or "Not recorded: call the team leader."
+        events.append(
+            Event(
+                tuple(
+                    u
+                    for u in [
+                        *staff.get(person.service_id, []),
+                        key_workers.get(person.key_worker_id),
+                    ]
+                    if u is not None
+                ),
+                Kind.MISSED_CHECK_IN,
+                f"Missed check-in: {person.called}, {c.point}",
+                reverse(
+                    "risk:trip",
+                    kwargs={"person_id": person.pk, "plan_id": c.log.plan_id, "log_id": c.log_id},
+                ),
+                f"missed_check_in:{c.pk}",
+                f"Set off on {c.log.planned_route}; due {c.due_at:%H:%M}. Agreed action: {action}",
+            )
+        )
+    return len(notify_many(events))

@@ -2,6 +2,8 @@
 become notifications for the team leaders and managers of the service and the person's key
 worker, once each; serious ones are also emailed, in the background."""
 
+import io
+
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -131,3 +133,32 @@ def test_preferences_page_saves_choices(keyed):
     pref = Preference.objects.get(user=world.worker, kind="incident")
     assert (pref.in_app, pref.by_email) == (True, False)
     assert not Preference.objects.get(user=world.worker, kind="serious_incident").in_app
+
+
+def test_missed_travel_check_in_is_told_once_with_the_agreed_action(
+    keyed, plan, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    from tests.risk.test_pages import _out_on_a_trip
+
+    world = keyed
+    _out_on_a_trip(world, plan)
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_alerts", stdout=out)
+    told = Notification.objects.filter(kind="missed_check_in")
+    assert sorted(told.values_list("recipient__username", flat=True)) == [
+        "manager",
+        "teamlead",
+        "worker",
+    ]
+    note = told.first()
+    assert note.title == "Missed check-in: Sam, Text from the bus stop"
+    assert "Agreed action: Ring Sam, then college, then the team leader." in note.body
+    assert note.is_urgent
+    assert len(mail.outbox) == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_alerts", stdout=out)  # the next run, five minutes later
+    assert told.count() == 3
+    assert len(mail.outbox) == 3
