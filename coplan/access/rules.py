@@ -200,15 +200,22 @@ def _decide(user: User, person: Person, action: Action) -> None:
         raise PermissionDenied(NOT_ALLOWED)
 
 
+def _is_read(request: HttpRequest) -> bool:
+    return request.method in READ_METHODS
+
+
+def _read_kind(request: HttpRequest) -> str:
+    through_api = request.path.startswith(API_PATH)
+    return AccessLog.Action.API_READ if through_api else AccessLog.Action.VIEW
+
+
 def _log_request(
     request: HttpRequest, person: Person, what: str, log_action: str | None
 ) -> AccessLog | None:
-    if request.method not in READ_METHODS:
+    if not _is_read(request):
         return None
-    if log_action is None:
-        through_api = request.path.startswith(API_PATH)
-        log_action = AccessLog.Action.API_READ if through_api else AccessLog.Action.VIEW
-    return log_read(request.user, person, what, action=log_action, path=request.path)
+    action = log_action or _read_kind(request)
+    return log_read(request.user, person, what, action=action, path=request.path)
 
 
 def get_person_for_user(
@@ -261,9 +268,11 @@ def get_object_for_user(
     """
     queryset = source._default_manager.all() if isinstance(source, type) else source
     obj = queryset.select_related("person__service").filter(pk=pk).first()
-    if obj is None or (person_id is not None and obj.person_id != person_id):  # type: ignore[attr-defined]
+    if obj is None:
         raise Http404("No such record.")
     person: Person = obj.person  # type: ignore[attr-defined]
+    if person_id is not None and person.pk != person_id:
+        raise Http404("No such record.")
     _decide(request.user, person, action)
     if log:
         label = what or f"{str(obj._meta.verbose_name).capitalize()} {obj.pk}"
@@ -274,7 +283,7 @@ def get_object_for_user(
 # Shift briefings -------------------------------------------------------------------------
 
 # An agency worker may read the briefing from shortly before the booked shift to its end.
-BRIEFING_OPENS_BEFORE = timedelta(hours=2)
+BRIEFING_OPENS_HOURS = 2
 
 
 @dataclass(frozen=True)
@@ -288,10 +297,12 @@ class Briefing:
 
 def get_briefing_for_user(request: HttpRequest, booking_id: int, *, log: bool = True) -> Briefing:
     """The briefing of the requesting user's own booking, while they are a member of the
-    booked service and from `BRIEFING_OPENS_BEFORE` the shift to its end.
+    booked service with care duties, from `BRIEFING_OPENS_HOURS` before the shift to its
+    end.
 
-    404 when the booking is not theirs or they are no longer in that service; 403 before
-    the briefing opens or after the shift. The read of each person's summaries is logged.
+    404 when the booking is not theirs or they are no longer in that service (or only as
+    its admin); 403 before the briefing opens or after the shift. The read of each person's
+    summaries is logged.
     """
     user = request.user
     booking = (
@@ -303,9 +314,10 @@ def get_briefing_for_user(request: HttpRequest, booking_id: int, *, log: bool = 
     if booking is None or role is None or A.VIEW_PLAN not in ROLE_ACTIONS[role]:
         raise Http404("No such booking.")
     now = timezone.now()
-    if now < booking.starts_at - BRIEFING_OPENS_BEFORE:
-        hours = int(BRIEFING_OPENS_BEFORE.total_seconds() // 3600)
-        raise PermissionDenied(f"The briefing opens {hours} hours before the shift starts.")
+    if now < booking.starts_at - timedelta(hours=BRIEFING_OPENS_HOURS):
+        raise PermissionDenied(
+            f"The briefing opens {BRIEFING_OPENS_HOURS} hours before the shift starts."
+        )
     if now >= booking.ends_at:
         raise PermissionDenied("This shift has ended.")
     people = list(
@@ -313,14 +325,13 @@ def get_briefing_for_user(request: HttpRequest, booking_id: int, *, log: bool = 
         .select_related("service")
         .order_by("given_name", "family_name")
     )
-    if log and request.method in READ_METHODS:
-        through_api = request.path.startswith(API_PATH)
+    if log and _is_read(request):
         AccessLog.objects.bulk_create(
             AccessLog(
                 user=user,
                 person=p,
                 what="Shift briefing",
-                action=AccessLog.Action.API_READ if through_api else AccessLog.Action.VIEW,
+                action=_read_kind(request),
                 path=request.path[:500],
             )
             for p in people
