@@ -1,7 +1,12 @@
 """The one place that decides who may see or change a person's record.
 
-Every view and API endpoint gets a person through `get_person_for_user` (or lists them with
-`people_for_user`), naming the action it needs. Nothing else decides access.
+Every view and API endpoint gets a person through `get_person_for_user`, one of their records
+through `get_object_for_user` (a decision, a routine, a review...), or lists them with
+`people_for_user`, naming the action it needs. The helpers answer 404 when the user may not
+see the person at all, 403 when they may see them but not do this, and write the access-log
+row of a read themselves, so a page that shows a person's record cannot forget it. Whose
+voice a user speaks in (`voice_of`) and who may read a shift briefing
+(`get_briefing_for_user`) are decided here too. Nothing else decides access.
 
 The rules (DESIGN.md, "Who may do what"):
 - staff act only on people in the services they are members of; a quality lead reads
@@ -14,12 +19,13 @@ The rules (DESIGN.md, "Who may do what"):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from coplan.access.models import AccessLog
@@ -40,16 +46,25 @@ class Action(StrEnum):
     SIGN_OFF = "sign_off"  # agree or supersede decisions, confirm progression
     RECORD = "record"  # make records on shift
     ADD_VIEWS = "add_views"  # views before a session, working / not working
+    CONTRIBUTE = "contribute"  # answer a review's 4 plus 1 questions: add views to one seen
     CHECK_IN = "check_in"  # weekly check-in
     REVIEW = "review"  # open and conclude reviews
     ASSURE = "assure"  # alignment and spot checks, evidence packs
+    VIEW_REPORTS = "view_reports"  # delivery against the plan: for those who plan or assure
     VIEW_ACCESS_LOG = "view_access_log"
 
 
 A = Action
 _VIEW_CARE = {A.VIEW_PROFILE, A.VIEW_PLAN, A.VIEW_RECORDS, A.VIEW_REVIEWS}
-_SUPPORT_WORKER = _VIEW_CARE | {A.RECORD, A.ADD_VIEWS, A.CHECK_IN}
-_TEAM_LEADER = _SUPPORT_WORKER | {A.VIEW_HISTORY, A.EDIT_PROFILE, A.PLAN, A.SIGN_OFF, A.REVIEW}
+_SUPPORT_WORKER = _VIEW_CARE | {A.RECORD, A.ADD_VIEWS, A.CONTRIBUTE, A.CHECK_IN}
+_TEAM_LEADER = _SUPPORT_WORKER | {
+    A.VIEW_HISTORY,
+    A.EDIT_PROFILE,
+    A.PLAN,
+    A.SIGN_OFF,
+    A.REVIEW,
+    A.VIEW_REPORTS,
+}
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.SUPPORT_WORKER: frozenset(_SUPPORT_WORKER),
@@ -57,16 +72,21 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.AGENCY_WORKER: frozenset({A.VIEW_PROFILE, A.VIEW_PLAN, A.VIEW_RECORDS, A.RECORD}),
     Role.TEAM_LEADER: frozenset(_TEAM_LEADER),
     Role.MANAGER: frozenset(_TEAM_LEADER | {A.ASSURE, A.VIEW_ACCESS_LOG}),
-    Role.QUALITY_LEAD: frozenset(_VIEW_CARE | {A.VIEW_HISTORY, A.ASSURE, A.VIEW_ACCESS_LOG}),
+    Role.QUALITY_LEAD: frozenset(
+        _VIEW_CARE | {A.VIEW_HISTORY, A.ASSURE, A.VIEW_REPORTS, A.VIEW_ACCESS_LOG}
+    ),
     Role.ADMIN: frozenset(),
 }
-PERSON_ACTIONS = frozenset({A.VIEW_PROFILE, A.VIEW_PLAN, A.VIEW_REVIEWS, A.ADD_VIEWS, A.CHECK_IN})
-# A circle member's reads follow what was shared with them; they may always add their views.
-CIRCLE_SHARING = {
-    "may_see_profile": A.VIEW_PROFILE,
-    "may_see_plan": A.VIEW_PLAN,
-    "may_see_records": A.VIEW_RECORDS,
-    "may_see_reviews": A.VIEW_REVIEWS,
+PERSON_ACTIONS = frozenset(
+    {A.VIEW_PROFILE, A.VIEW_PLAN, A.VIEW_REVIEWS, A.ADD_VIEWS, A.CONTRIBUTE, A.CHECK_IN}
+)
+# A circle member's reads follow what was shared with them; they may always add their views,
+# and answer a review's questions when its reviews were shared with them.
+CIRCLE_SHARING: dict[str, frozenset[Action]] = {
+    "may_see_profile": frozenset({A.VIEW_PROFILE}),
+    "may_see_plan": frozenset({A.VIEW_PLAN}),
+    "may_see_records": frozenset({A.VIEW_RECORDS}),
+    "may_see_reviews": frozenset({A.VIEW_REVIEWS, A.CONTRIBUTE}),
 }
 STAFF_ROLES = [r for r in Role if r != Role.ADMIN]
 PLANNING_ROLES = [Role.TEAM_LEADER, Role.MANAGER]
@@ -108,7 +128,9 @@ def _context(user: User, at: datetime | None = None) -> _AccessContext:
             Person.objects.filter(login=user, is_active=True).values_list("id", flat=True).first()
         )
         for cm in CircleMember.objects.filter(login=user, is_active=True):
-            actions = {A.ADD_VIEWS} | {a for f, a in CIRCLE_SHARING.items() if getattr(cm, f)}
+            actions = {A.ADD_VIEWS}.union(
+                *(shared for f, shared in CIRCLE_SHARING.items() if getattr(cm, f))
+            )
             ctx.circle[cm.person_id] = frozenset(actions)
     if at is None:
         setattr(user, cache_key, ctx)
@@ -159,36 +181,204 @@ def circle_person_ids(user: User) -> list[int]:
     return list(_context(user).circle)
 
 
-def get_person_for_user(
-    user: User,
-    person_id: int,
-    action: Action = Action.VIEW_PROFILE,
-    *,
-    log_what: str | None = None,
-    log_action: str = AccessLog.Action.VIEW,
-    path: str = "",
-) -> Person:
-    """The person, if this user may do `action` on their record.
+M = TypeVar("M", bound=Model)
 
-    404 when the user may not see the person at all (so existence does not leak), 403 when
-    they may see them but not do this. With `log_what`, the read goes in the access log.
-    """
-    person = Person.objects.select_related("service").filter(pk=person_id).first()
-    if person is None:
-        raise Http404("No such person.")
+NOT_ALLOWED = "Your role does not allow this on this person's record."
+# Reads through the JSON API are marked as such in the access log.
+API_PATH = "/api/"
+# A change is kept in the record's history; only what a page or response shows is a read.
+READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+def _decide(user: User, person: Person, action: Action) -> None:
+    """404 when the user may not see the person at all (so existence does not leak), 403
+    when they may see them but not do this."""
     allowed = capabilities(user, person)
     if not allowed:
         raise Http404("No such person.")
     if action not in allowed:
-        raise PermissionDenied("Your role does not allow this on this person's record.")
-    if log_what:
-        log_read(user, person, log_what, action=log_action, path=path)
+        raise PermissionDenied(NOT_ALLOWED)
+
+
+def _is_read(request: HttpRequest) -> bool:
+    return request.method in READ_METHODS
+
+
+def _read_kind(request: HttpRequest) -> str:
+    through_api = request.path.startswith(API_PATH)
+    return AccessLog.Action.API_READ if through_api else AccessLog.Action.VIEW
+
+
+def _log_request(
+    request: HttpRequest, person: Person, what: str, log_action: str | None
+) -> AccessLog | None:
+    if not _is_read(request):
+        return None
+    action = log_action or _read_kind(request)
+    return log_read(request.user, person, what, action=action, path=request.path)
+
+
+def get_person_for_user(
+    request: HttpRequest,
+    person_id: int,
+    action: Action,
+    *,
+    queryset: QuerySet[Person] | None = None,
+    what: str = "Person record",
+    log: bool = True,
+    log_action: str | None = None,
+) -> Person:
+    """The person, with their service, if the requesting user may do `action` on their
+    record; `queryset` adds what the page shows (still one fetch).
+
+    The read goes in the access log as `what` (through the API as an API read; `log_action`
+    says printed or exported). Only a page that shows nothing of the person passes
+    `log=False`; a change (a POST, PATCH or DELETE) is kept in the record's history instead.
+    """
+    people = Person.objects.all() if queryset is None else queryset
+    person = people.select_related("service").filter(pk=person_id).first()
+    if person is None:
+        raise Http404("No such person.")
+    _decide(request.user, person, action)
+    if log:
+        _log_request(request, person, what, log_action)
     return person
+
+
+def get_object_for_user(
+    request: HttpRequest,
+    source: type[M] | QuerySet[M],
+    pk: int,
+    action: Action,
+    *,
+    person_id: int | None = None,
+    what: str | None = None,
+    log: bool = True,
+    log_action: str | None = None,
+) -> M:
+    """One of a person's records (a session, a decision, a routine, a risk plan, a review,
+    anything with a `person`) if the requesting user may do `action` on that person's
+    record: the object and its person (with service) in one query. Pass the model, or the
+    stage's queryset for what the page shows.
+
+    404 when there is no such object, when it belongs to someone other than the person in
+    the URL (`person_id`), or when the user may not see its person at all; 403 when they may
+    see the person but not do this. A read is logged as for `get_person_for_user`; `what`
+    defaults to the kind of record and its id ("Decision 12").
+    """
+    queryset = source._default_manager.all() if isinstance(source, type) else source
+    obj = queryset.select_related("person__service").filter(pk=pk).first()
+    if obj is None:
+        raise Http404("No such record.")
+    person: Person = obj.person  # type: ignore[attr-defined]
+    if person_id is not None and person.pk != person_id:
+        raise Http404("No such record.")
+    _decide(request.user, person, action)
+    if log:
+        label = what or f"{str(obj._meta.verbose_name).capitalize()} {obj.pk}"
+        _log_request(request, person, label, log_action)
+    return obj
+
+
+# Shift briefings -------------------------------------------------------------------------
+
+# An agency worker may read the briefing from shortly before the booked shift to its end.
+BRIEFING_OPENS_HOURS = 2
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """A booking whose briefing its worker may read now, and the people it tells them about
+    (everyone supported in the booked service)."""
+
+    booking: ShiftBooking
+    people: list[Person]
+
+
+def get_briefing_for_user(request: HttpRequest, booking_id: int, *, log: bool = True) -> Briefing:
+    """The briefing of the requesting user's own booking, while they are a member of the
+    booked service with care duties, from `BRIEFING_OPENS_HOURS` before the shift to its
+    end.
+
+    404 when the booking is not theirs or they are no longer in that service (or only as
+    its admin); 403 before the briefing opens or after the shift. The read of each person's
+    summaries is logged.
+    """
+    user = request.user
+    booking = (
+        ShiftBooking.objects.select_related("service")
+        .filter(pk=booking_id, user_id=user.pk)
+        .first()
+    )
+    role = staff_role(user, booking.service_id) if booking is not None else None
+    if booking is None or role is None or A.VIEW_PLAN not in ROLE_ACTIONS[role]:
+        raise Http404("No such booking.")
+    now = timezone.now()
+    if now < booking.starts_at - timedelta(hours=BRIEFING_OPENS_HOURS):
+        raise PermissionDenied(
+            f"The briefing opens {BRIEFING_OPENS_HOURS} hours before the shift starts."
+        )
+    if now >= booking.ends_at:
+        raise PermissionDenied("This shift has ended.")
+    people = list(
+        Person.objects.filter(service_id=booking.service_id, is_active=True)
+        .select_related("service")
+        .order_by("given_name", "family_name")
+    )
+    if log and _is_read(request):
+        AccessLog.objects.bulk_create(
+            AccessLog(
+                user=user,
+                person=p,
+                what="Shift briefing",
+                action=_read_kind(request),
+                path=request.path[:500],
+            )
+            for p in people
+        )
+    return Briefing(booking=booking, people=people)
+
+
+# Whose voice -----------------------------------------------------------------------------
+
+
+class Speaker(StrEnum):
+    PERSON = "person"  # the person, from their own login
+    CIRCLE = "circle"  # someone in their circle of support, from their own login
+    STAFF = "staff"  # staff, who say whose words they write down
+
+
+@dataclass(frozen=True)
+class Voice:
+    """Whose own voice a user speaks in on one person's record."""
+
+    speaker: Speaker
+    circle_member: CircleMember | None = None  # their entry in the circle, for CIRCLE
+
+    @property
+    def speaks_for_others(self) -> bool:
+        """Staff write down whose words they record; the person and their circle do not."""
+        return self.speaker == Speaker.STAFF
+
+
+def voice_of(user: User, person: Person) -> Voice:
+    """The person's own voice from their own login, a circle member's from theirs (read
+    fresh: a change of circle counts at once), anyone else's as staff."""
+    if user.pk is not None and person.login_id == user.pk:
+        return Voice(Speaker.PERSON)
+    member = (
+        CircleMember.objects.filter(person=person, login_id=user.pk, is_active=True).first()
+        if user.pk is not None
+        else None
+    )
+    if member is not None:
+        return Voice(Speaker.CIRCLE, member)
+    return Voice(Speaker.STAFF)
 
 
 def require(user: User, action: Action, person: Person) -> None:
     if action not in capabilities(user, person):
-        raise PermissionDenied("Your role does not allow this on this person's record.")
+        raise PermissionDenied(NOT_ALLOWED)
 
 
 def people_for_user(user: User, action: Action = Action.VIEW_PROFILE) -> QuerySet[Person]:

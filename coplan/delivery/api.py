@@ -8,15 +8,13 @@ from datetime import datetime
 from datetime import time as TimeOfDay
 from uuid import UUID
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from coplan.access import rules as access
-from coplan.access.models import AccessLog
 from coplan.access.rules import Action
-from coplan.accounts.models import ShiftBooking
 from coplan.delivery import selectors, services
 from coplan.delivery.models import ActivityRecord, Incident, RoutineRun
 from coplan.support import selectors as support_selectors
@@ -287,10 +285,6 @@ class BriefingOut(Schema):
         return sorted(v.pk for v in obj.rhythm_versions.all())
 
 
-def _recorder(request: HttpRequest, person_id: int):
-    return access.get_person_for_user(request.user, person_id, Action.RECORD)
-
-
 def _key(request: HttpRequest) -> str | None:
     return request.headers.get("Idempotency-Key")
 
@@ -305,9 +299,11 @@ def _rhythm(person, rhythm_id: int | None) -> ActivityRhythm | None:
 
 @router.post("/people/{person_id}/routine-runs", response={201: RoutineRunOut})
 def record_routine_run(request: HttpRequest, person_id: int, payload: RoutineRunIn):
-    person = _recorder(request, person_id)
     data = payload.dict()
-    routine = support_selectors.routine_for_person(person, data.pop("routine_id"))
+    routine = access.get_object_for_user(
+        request, Routine, data.pop("routine_id"), Action.RECORD, person_id=person_id
+    )
+    person = routine.person
     return Status(
         201,
         services.routine_run_record(
@@ -318,7 +314,7 @@ def record_routine_run(request: HttpRequest, person_id: int, payload: RoutineRun
 
 @router.post("/people/{person_id}/activity-records", response={201: ActivityRecordOut})
 def record_activity(request: HttpRequest, person_id: int, payload: ActivityRecordIn):
-    person = _recorder(request, person_id)
+    person = access.get_person_for_user(request, person_id, Action.RECORD)
     data = payload.dict()
     entry_id = data.pop("entry_id")
     entry = None
@@ -343,7 +339,7 @@ def record_activity(request: HttpRequest, person_id: int, payload: ActivityRecor
 
 @router.post("/people/{person_id}/daily-notes", response={201: DailyNoteOut})
 def record_daily_note(request: HttpRequest, person_id: int, payload: DailyNoteIn):
-    person = _recorder(request, person_id)
+    person = access.get_person_for_user(request, person_id, Action.RECORD)
     return Status(
         201,
         services.daily_note_create(
@@ -354,7 +350,7 @@ def record_daily_note(request: HttpRequest, person_id: int, payload: DailyNoteIn
 
 @router.post("/people/{person_id}/incidents", response={201: IncidentOut})
 def record_incident(request: HttpRequest, person_id: int, payload: IncidentIn):
-    person = _recorder(request, person_id)
+    person = access.get_person_for_user(request, person_id, Action.RECORD)
     data = payload.dict()
     return Status(
         201,
@@ -371,7 +367,7 @@ def record_incident(request: HttpRequest, person_id: int, payload: IncidentIn):
 
 @router.post("/people/{person_id}/handover-notes", response={201: HandoverNoteOut})
 def record_handover_note(request: HttpRequest, person_id: int, payload: HandoverNoteIn):
-    person = _recorder(request, person_id)
+    person = access.get_person_for_user(request, person_id, Action.RECORD)
     return Status(
         201,
         services.handover_note_create(
@@ -382,7 +378,7 @@ def record_handover_note(request: HttpRequest, person_id: int, payload: Handover
 
 @router.post("/people/{person_id}/practicality-flags", response={201: PracticalityFlagOut})
 def record_practicality_flag(request: HttpRequest, person_id: int, payload: PracticalityFlagIn):
-    person = _recorder(request, person_id)
+    person = access.get_person_for_user(request, person_id, Action.RECORD)
     data = payload.dict()
     return Status(
         201,
@@ -417,10 +413,10 @@ class BriefingToReadOut(Schema):
 
 @router.get("/bookings/{booking_id}/briefing", response=BriefingToReadOut)
 def read_briefing(request: HttpRequest, booking_id: int):
-    """The routine and rhythm summaries to read before your booked shift."""
-    booking = ShiftBooking.objects.filter(pk=booking_id, user=request.user).first()
-    if booking is None:
-        raise Http404("No such booking.")
+    """The routine and rhythm summaries to read before your booked shift: from 2 hours
+    before it starts to its end, while you are a member of that service."""
+    briefing = access.get_briefing_for_user(request, booking_id)
+    booking = briefing.booking
     return {
         "booking_id": booking.pk,
         "acknowledged": selectors.briefed_for(booking),
@@ -435,7 +431,7 @@ def read_briefing(request: HttpRequest, booking_id: int):
                     {"name": v.rhythm.name, "summary": v.summary_lines} for v in row["rhythms"]
                 ],
             }
-            for row in selectors.briefing_for_booking(booking)
+            for row in selectors.briefing_rows(briefing)
         ],
     }
 
@@ -443,9 +439,7 @@ def read_briefing(request: HttpRequest, booking_id: int):
 @router.post("/bookings/{booking_id}/briefing", response={201: BriefingOut})
 def acknowledge_briefing(request: HttpRequest, booking_id: int):
     """Confirm reading the briefing for your own booked shift."""
-    booking = ShiftBooking.objects.filter(pk=booking_id, user=request.user).first()
-    if booking is None:
-        raise Http404("No such booking.")
+    booking = access.get_briefing_for_user(request, booking_id).booking
     return Status(
         201,
         services.briefing_acknowledge(
@@ -457,26 +451,19 @@ def acknowledge_briefing(request: HttpRequest, booking_id: int):
 # Reading records back
 
 
-def _reader(request: HttpRequest, person_id: int, what: str):
-    return access.get_person_for_user(
-        request.user,
-        person_id,
-        Action.VIEW_RECORDS,
-        log_what=what,
-        log_action=AccessLog.Action.API_READ,
-        path=request.path,
-    )
-
-
 @router.get("/people/{person_id}/routine-runs", response=list[RoutineRunOut])
 @paginate(PageNumberPagination)
 def list_routine_runs(request: HttpRequest, person_id: int):
-    person = _reader(request, person_id, "Routine records")
+    person = access.get_person_for_user(
+        request, person_id, Action.VIEW_RECORDS, what="Routine records"
+    )
     return RoutineRun.objects.filter(person=person)
 
 
 @router.get("/people/{person_id}/activity-records", response=list[ActivityRecordOut])
 @paginate(PageNumberPagination)
 def list_activity_records(request: HttpRequest, person_id: int):
-    person = _reader(request, person_id, "Activity records")
+    person = access.get_person_for_user(
+        request, person_id, Action.VIEW_RECORDS, what="Activity records"
+    )
     return ActivityRecord.objects.filter(person=person)

@@ -160,13 +160,10 @@ def shift_for_user(user: User, *, path: str = "") -> Shift:
     return Shift(list(by_person.values()), bookings, briefing_due, briefing_services)
 
 
-def briefing_for_booking(booking: ShiftBooking) -> list[dict]:
-    """The routine and rhythm summaries an agency worker reads before the shift."""
-    people = list(
-        Person.objects.filter(service_id=booking.service_id, is_active=True).order_by(
-            "given_name", "family_name"
-        )
-    )
+def briefing_rows(briefing: access.Briefing) -> list[dict]:
+    """The routine and rhythm summaries an agency worker reads before the shift, for each
+    person the briefing tells them about."""
+    people = briefing.people
     ids = [p.pk for p in people]
     routines = defaultdict(list)
     for v in support_selectors.routines_in_force(ids):

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from coplan.access import rules as access
 from coplan.access.rules import Action
-from coplan.accounts.models import ShiftBooking
 from coplan.delivery import forms, selectors, services
 from coplan.lib.errors import Conflict
 from coplan.lib.forms import form_errors_from
@@ -27,7 +26,8 @@ def shift(request: HttpRequest) -> HttpResponse:
     """The shift view on a phone: who I support now and what their plan says for today."""
     data = selectors.shift_for_user(request.user, path=request.path)
     briefings = [
-        {"booking": b, "people": selectors.briefing_for_booking(b)} for b in data.briefing_due
+        {"booking": briefing.booking, "people": selectors.briefing_rows(briefing)}
+        for briefing in (access.get_briefing_for_user(request, b.pk) for b in data.briefing_due)
     ]
     return render(
         request,
@@ -46,9 +46,7 @@ def shift(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def briefing_confirm(request: HttpRequest, booking_id: int) -> HttpResponse:
-    booking = ShiftBooking.objects.filter(pk=booking_id, user=request.user).first()
-    if booking is None:
-        raise Http404("No such booking.")
+    booking = access.get_briefing_for_user(request, booking_id).booking
     try:
         services.briefing_acknowledge(
             booking=booking, idempotency_key=request.POST.get("idempotency_key"), by=request.user
@@ -70,13 +68,6 @@ def service_briefings(request: HttpRequest, service_id: int) -> HttpResponse:
         "delivery/service_briefings.html",
         {"service": service, "bookings": bookings, "now": timezone.now()},
     )
-
-
-def _person(request: HttpRequest, person_id: int, action: Action, what: str | None = None):
-    person = access.get_person_for_user(
-        request.user, person_id, action, log_what=what, path=request.path
-    )
-    return person, access.capabilities(request.user, person)
 
 
 def _record(
@@ -127,8 +118,10 @@ def _active_rhythms(person: Person) -> list[ActivityRhythm]:
 
 @login_required
 def record_routine(request: HttpRequest, person_id: int, routine_id: int) -> HttpResponse:
-    person, caps = _person(request, person_id, Action.RECORD)
-    routine = support_selectors.routine_for_person(person, routine_id)
+    routine = access.get_object_for_user(
+        request, Routine, routine_id, Action.RECORD, person_id=person_id
+    )
+    person, caps = routine.person, access.capabilities(request.user, routine.person)
     version = support_selectors.current_routine_version(routine)
     if version is None or not routine.is_active:
         raise Http404("This routine is not in force.")
@@ -161,7 +154,8 @@ def record_routine(request: HttpRequest, person_id: int, routine_id: int) -> Htt
 
 @login_required
 def record_activity(request: HttpRequest, person_id: int) -> HttpResponse:
-    person, caps = _person(request, person_id, Action.RECORD)
+    person = access.get_person_for_user(request, person_id, Action.RECORD, what="Activity record")
+    caps = access.capabilities(request.user, person)
     entry = None
     entry_id = request.GET.get("entry") or request.POST.get("entry")
     if entry_id and entry_id.isdigit():
@@ -204,7 +198,8 @@ def record_activity(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 def record_note(request: HttpRequest, person_id: int) -> HttpResponse:
-    person, caps = _person(request, person_id, Action.RECORD)
+    person = access.get_person_for_user(request, person_id, Action.RECORD, what="Daily note")
+    caps = access.capabilities(request.user, person)
     form = forms.DailyNoteForm(request.POST or None)
 
     def save(data: dict[str, Any]):
@@ -221,7 +216,8 @@ def record_note(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 def record_incident(request: HttpRequest, person_id: int) -> HttpResponse:
-    person, caps = _person(request, person_id, Action.RECORD)
+    person = access.get_person_for_user(request, person_id, Action.RECORD, what="Incident")
+    caps = access.capabilities(request.user, person)
     form = forms.IncidentForm(
         request.POST or None, routines=_active_routines(person), rhythms=_active_rhythms(person)
     )
@@ -244,7 +240,8 @@ def record_incident(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 def record_handover(request: HttpRequest, person_id: int) -> HttpResponse:
-    person, caps = _person(request, person_id, Action.RECORD)
+    person = access.get_person_for_user(request, person_id, Action.RECORD, what="Handover note")
+    caps = access.capabilities(request.user, person)
     form = forms.HandoverNoteForm(request.POST or None)
 
     def save(data: dict[str, Any]):
@@ -261,7 +258,8 @@ def record_handover(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 def record_flag(request: HttpRequest, person_id: int) -> HttpResponse:
-    person, caps = _person(request, person_id, Action.RECORD)
+    person = access.get_person_for_user(request, person_id, Action.RECORD, what="Practicality flag")
+    caps = access.capabilities(request.user, person)
     routines, rhythms = _active_routines(person), _active_rhythms(person)
     if not routines and not rhythms:
         messages.error(request, f"{person.called} has no routine or rhythm in force to flag.")
@@ -287,7 +285,10 @@ HANDOVER_HOURS = (12, 24, 72)
 
 @login_required
 def handover(request: HttpRequest, person_id: int) -> HttpResponse:
-    person, caps = _person(request, person_id, Action.VIEW_RECORDS, "Handover: last shift")
+    person = access.get_person_for_user(
+        request, person_id, Action.VIEW_RECORDS, what="Handover: last shift"
+    )
+    caps = access.capabilities(request.user, person)
     hours = request.GET.get("hours", "12")
     hours = int(hours) if hours.isdigit() and int(hours) in HANDOVER_HOURS else 12
     data = selectors.handover_window(person, hours=hours)
@@ -300,12 +301,12 @@ def handover(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 def delivery_report(request: HttpRequest, person_id: int) -> HttpResponse:
-    """For managers and team leaders (PLAN) and quality leads (ASSURE): how the plan was
-    delivered over a period."""
-    person, caps = _person(request, person_id, Action.VIEW_RECORDS)
-    if not caps & {Action.PLAN, Action.ASSURE}:
-        raise PermissionDenied("Your role does not allow this on this person's record.")
-    access.log_read(request.user, person, "Delivery against the plan", path=request.path)
+    """For managers and team leaders (who plan) and quality leads (who assure): how the plan
+    was delivered over a period."""
+    person = access.get_person_for_user(
+        request, person_id, Action.VIEW_REPORTS, what="Delivery against the plan"
+    )
+    caps = access.capabilities(request.user, person)
     start, end = forms.default_period()
     form = forms.PeriodForm(request.GET or None, initial={"start": start, "end": end})
     if form.is_bound and form.is_valid():

@@ -2,12 +2,10 @@ from datetime import date
 from uuid import UUID
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, ModelSchema, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from coplan.access import rules as access
-from coplan.access.models import AccessLog
 from coplan.access.rules import Action
 from coplan.people import selectors, services
 from coplan.people.models import CircleMember, CommunicationNeed, Person
@@ -239,17 +237,6 @@ def _given(payload: Schema) -> dict:
     return {k: ("" if v is None and k == "information_format" else v) for k, v in data.items()}
 
 
-def _person(request: HttpRequest, person_id: int, action: Action, what: str | None = None):
-    return access.get_person_for_user(
-        request.user,
-        person_id,
-        action,
-        log_what=what,
-        log_action=AccessLog.Action.API_READ,
-        path=request.path,
-    )
-
-
 @router.get("/", response=list[PersonSummaryOut])
 @paginate(PageNumberPagination)
 def list_people(request: HttpRequest, q: str = ""):
@@ -267,27 +254,30 @@ def create_person(request: HttpRequest, payload: PersonIn):
 
 @router.get("/{person_id}", response=PersonOut)
 def get_person(request: HttpRequest, person_id: int):
-    _person(request, person_id, Action.VIEW_PROFILE, "Person record")
-    return selectors.person_page(person_id)
+    return access.get_person_for_user(
+        request, person_id, Action.VIEW_PROFILE, queryset=selectors.people_for_page()
+    )
 
 
 @router.patch("/{person_id}", response=PersonOut)
 def update_person(request: HttpRequest, person_id: int, payload: PersonPatch):
-    person = _person(request, person_id, Action.EDIT_PROFILE)
+    person = access.get_person_for_user(request, person_id, Action.EDIT_PROFILE)
     services.person_update(person=person, by=request.user, **_given(payload))
     return selectors.person_page(person_id)
 
 
 @router.get("/{person_id}/communication-needs", response=list[CommunicationNeedOut])
 def list_needs(request: HttpRequest, person_id: int, include_inactive: bool = False):
-    person = _person(request, person_id, Action.VIEW_PROFILE, "Communication needs")
+    person = access.get_person_for_user(
+        request, person_id, Action.VIEW_PROFILE, what="Communication needs"
+    )
     needs = person.communication_needs.all()
     return needs if include_inactive else needs.filter(is_active=True)
 
 
 @router.post("/{person_id}/communication-needs", response={201: CommunicationNeedOut})
 def create_need(request: HttpRequest, person_id: int, payload: CommunicationNeedIn):
-    person = _person(request, person_id, Action.EDIT_PROFILE)
+    person = access.get_person_for_user(request, person_id, Action.EDIT_PROFILE)
     data = _given(payload)
     if data.get("identified_on") is None:
         data.pop("identified_on", None)
@@ -298,8 +288,9 @@ def create_need(request: HttpRequest, person_id: int, payload: CommunicationNeed
 def update_need(
     request: HttpRequest, person_id: int, need_id: int, payload: CommunicationNeedPatch
 ):
-    person = _person(request, person_id, Action.EDIT_PROFILE)
-    need = get_object_or_404(CommunicationNeed, pk=need_id, person=person)
+    need = access.get_object_for_user(
+        request, CommunicationNeed, need_id, Action.EDIT_PROFILE, person_id=person_id
+    )
     return services.communication_need_update(
         communication_need=need, by=request.user, **_given(payload)
     )
@@ -307,13 +298,15 @@ def update_need(
 
 @router.get("/{person_id}/circle", response=list[CircleMemberOut])
 def list_circle(request: HttpRequest, person_id: int):
-    person = _person(request, person_id, Action.VIEW_PROFILE, "Circle of support")
+    person = access.get_person_for_user(
+        request, person_id, Action.VIEW_PROFILE, what="Circle of support"
+    )
     return person.circle.all()
 
 
 @router.post("/{person_id}/circle", response={201: CircleMemberOut})
 def create_circle_member(request: HttpRequest, person_id: int, payload: CircleMemberIn):
-    person = _person(request, person_id, Action.EDIT_PROFILE)
+    person = access.get_person_for_user(request, person_id, Action.EDIT_PROFILE)
     data = _given(payload)
     if data.get("consent_recorded_on") is None:
         data.pop("consent_recorded_on", None)
@@ -324,6 +317,7 @@ def create_circle_member(request: HttpRequest, person_id: int, payload: CircleMe
 def update_circle_member(
     request: HttpRequest, person_id: int, member_id: int, payload: CircleMemberPatch
 ):
-    person = _person(request, person_id, Action.EDIT_PROFILE)
-    member = get_object_or_404(CircleMember, pk=member_id, person=person)
+    member = access.get_object_for_user(
+        request, CircleMember, member_id, Action.EDIT_PROFILE, person_id=person_id
+    )
     return services.circle_member_update(member=member, by=request.user, **_given(payload))

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from coplan.access import rules as access
 from coplan.access.models import AccessLog
@@ -60,10 +60,13 @@ def person_add(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    access.get_person_for_user(
-        request.user, person_id, Action.VIEW_PROFILE, log_what="Person page", path=request.path
+    person = access.get_person_for_user(
+        request,
+        person_id,
+        Action.VIEW_PROFILE,
+        queryset=selectors.people_for_page(),
+        what="Person page",
     )
-    person = selectors.person_page(person_id)
     caps = access.capabilities(request.user, person)
     return render(
         request,
@@ -74,7 +77,9 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = access.get_person_for_user(request.user, person_id, Action.EDIT_PROFILE)
+    person = access.get_person_for_user(
+        request, person_id, Action.EDIT_PROFILE, what="About me and profile (to edit)"
+    )
     services_allowed = access.services_for_user(request.user, Action.EDIT_PROFILE)
     # The form and the service change a copy, so a refused edit leaves the page header
     # showing the record as saved.
@@ -93,15 +98,14 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 def one_page_profile(request: HttpRequest, person_id: int) -> HttpResponse:
-    access.get_person_for_user(
-        request.user,
+    person = access.get_person_for_user(
+        request,
         person_id,
         Action.VIEW_PROFILE,
-        log_what="One-page profile",
+        queryset=selectors.people_for_page(),
+        what="One-page profile",
         log_action=AccessLog.Action.PRINT,
-        path=request.path,
     )
-    person = selectors.person_page(person_id)
     return render(
         request, "people/one_page_profile.html", {"person": person, "needs": person.active_needs}
     )
@@ -141,8 +145,16 @@ def _child_form(
 def _child_view(model, form_class, create, update, update_kwarg, title, anchor):
     @login_required
     def view(request: HttpRequest, person_id: int, pk: int | None = None) -> HttpResponse:
-        person = access.get_person_for_user(request.user, person_id, Action.EDIT_PROFILE)
-        instance = get_object_or_404(model, pk=pk, person=person) if pk else None
+        if pk:
+            instance = access.get_object_for_user(
+                request, model, pk, Action.EDIT_PROFILE, person_id=person_id
+            )
+            person = instance.person
+        else:
+            instance = None
+            person = access.get_person_for_user(
+                request, person_id, Action.EDIT_PROFILE, what=f"New {title.lower()}"
+            )
         return _child_form(
             request,
             person,
@@ -199,7 +211,9 @@ circle_member_form = _child_view(
 
 @login_required
 def decision_profile_form(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = access.get_person_for_user(request.user, person_id, Action.EDIT_PROFILE)
+    person = access.get_person_for_user(
+        request, person_id, Action.EDIT_PROFILE, what="Decision-making profile"
+    )
     profile = getattr(person, "decision_profile", None)
     form = forms.DecisionProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
@@ -277,7 +291,7 @@ def _history_rows(person: Person, limit: int = 200) -> list[dict]:
 @login_required
 def person_history(request: HttpRequest, person_id: int) -> HttpResponse:
     person = access.get_person_for_user(
-        request.user, person_id, Action.VIEW_HISTORY, log_what="Change history", path=request.path
+        request, person_id, Action.VIEW_HISTORY, what="Change history"
     )
     return render(
         request,
@@ -288,7 +302,8 @@ def person_history(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 def person_access_log(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = access.get_person_for_user(request.user, person_id, Action.VIEW_ACCESS_LOG)
+    # Who read the record is not the record: reading it here is not logged again.
+    person = access.get_person_for_user(request, person_id, Action.VIEW_ACCESS_LOG, log=False)
     entries = AccessLog.objects.filter(person=person).select_related("user")
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     return render(request, "people/access_log.html", {"person": person, "page": page})

@@ -7,12 +7,10 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, ModelSchema, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from coplan.access import rules as access
-from coplan.access.models import AccessLog
 from coplan.access.rules import Action
 from coplan.people.models import CommunicationNeed, Person
 from coplan.planning import selectors, services
@@ -426,17 +424,6 @@ class ProgressIn(Schema):
 # Helpers -------------------------------------------------------------------------------
 
 
-def _person(request: HttpRequest, person_id: int, action: Action, what: str | None = None):
-    return access.get_person_for_user(
-        request.user,
-        person_id,
-        action,
-        log_what=what,
-        log_action=AccessLog.Action.API_READ,
-        path=request.path,
-    )
-
-
 def _given(payload: Schema) -> dict[str, Any]:
     return payload.dict(exclude_unset=True)
 
@@ -467,24 +454,6 @@ def _circle_rows(person: Person, rows: list[dict[str, Any]] | None) -> list[dict
     return out
 
 
-def _session_for(request: HttpRequest, session_id: int, action: Action, what=None):
-    session = get_object_or_404(CoproductionSession, pk=session_id)
-    person = _person(request, session.person_id, action, what)
-    return person, session
-
-
-def _decision_for(request: HttpRequest, decision_id: int, action: Action, what=None):
-    decision = get_object_or_404(Decision, pk=decision_id)
-    person = _person(request, decision.person_id, action, what)
-    return person, decision
-
-
-def _goal_for(request: HttpRequest, goal_id: int, action: Action, what=None):
-    goal = get_object_or_404(Goal, pk=goal_id)
-    person = _person(request, goal.person_id, action, what)
-    return person, goal
-
-
 def _session_id(person: Person, data: dict[str, Any]) -> dict[str, Any]:
     if "session_id" in data:
         session_id = data.pop("session_id")
@@ -511,13 +480,13 @@ def _decisions(person: Person, ids: list[int] | None) -> list[Decision] | None:
 @router.get("/people/{person_id}/sessions", response=list[SessionSummaryOut])
 @paginate(PageNumberPagination)
 def list_sessions(request: HttpRequest, person_id: int):
-    person = _person(request, person_id, Action.VIEW_PLAN, "Sessions")
+    person = access.get_person_for_user(request, person_id, Action.VIEW_PLAN, what="Sessions")
     return person.sessions.order_by("-scheduled_for")
 
 
 @router.post("/people/{person_id}/sessions", response={201: SessionOut})
 def create_session(request: HttpRequest, person_id: int, payload: SessionIn):
-    person = _person(request, person_id, Action.PLAN)
+    person = access.get_person_for_user(request, person_id, Action.PLAN)
     data = _given(payload)
     data["choices"] = payload.dict()["choices"]
     data["invitees"] = _circle_rows(person, payload.dict()["invitees"])
@@ -529,13 +498,19 @@ def create_session(request: HttpRequest, person_id: int, payload: SessionIn):
 
 @router.get("/sessions/{session_id}", response=SessionOut)
 def get_session(request: HttpRequest, session_id: int):
-    _session_for(request, session_id, Action.VIEW_PLAN, f"Co-production session {session_id}")
-    return selectors.session_page(session_id)
+    return access.get_object_for_user(
+        request,
+        selectors.sessions_for_page(),
+        session_id,
+        Action.VIEW_PLAN,
+        what=f"Co-production session {session_id}",
+    )
 
 
 @router.patch("/sessions/{session_id}", response=SessionOut)
 def update_session(request: HttpRequest, session_id: int, payload: SessionPatch):
-    person, session = _session_for(request, session_id, Action.PLAN)
+    session = access.get_object_for_user(request, CoproductionSession, session_id, Action.PLAN)
+    person = session.person
     data = _blank_nulls(_given(payload), ["location", "information_prepared", "notes"])
     if "invitees" in data:
         data["invitees"] = _circle_rows(person, data["invitees"])
@@ -549,7 +524,7 @@ def update_session(request: HttpRequest, session_id: int, payload: SessionPatch)
 
 @router.post("/sessions/{session_id}/views", response={201: SessionViewOut})
 def add_session_view(request: HttpRequest, session_id: int, payload: SessionViewIn):
-    _, session = _session_for(request, session_id, Action.ADD_VIEWS)
+    session = access.get_object_for_user(request, CoproductionSession, session_id, Action.ADD_VIEWS)
     return Status(
         201,
         services.session_view_add(
@@ -573,13 +548,13 @@ def list_decisions(
     domain: Domain | None = None,
     status: Decision.Status | None = None,
 ):
-    person = _person(request, person_id, Action.VIEW_PLAN, "Decision log")
+    person = access.get_person_for_user(request, person_id, Action.VIEW_PLAN, what="Decision log")
     return selectors.decisions_for_api(person, domain=domain or "", status=status or "")
 
 
 @router.post("/people/{person_id}/decisions", response={201: DecisionOut})
 def create_decision(request: HttpRequest, person_id: int, payload: DecisionIn):
-    person = _person(request, person_id, Action.PLAN)
+    person = access.get_person_for_user(request, person_id, Action.PLAN)
     data = _blank_nulls(_given(payload), ["person_agrees"])
     data["options"] = payload.dict()["options"]
     data["participants"] = _circle_rows(person, payload.dict()["participants"])
@@ -593,13 +568,15 @@ def create_decision(request: HttpRequest, person_id: int, payload: DecisionIn):
 
 @router.get("/decisions/{decision_id}", response=DecisionOut)
 def get_decision(request: HttpRequest, decision_id: int):
-    _decision_for(request, decision_id, Action.VIEW_PLAN, f"Decision {decision_id}")
-    return selectors.decision_page(decision_id)
+    return access.get_object_for_user(
+        request, selectors.decisions_for_page(), decision_id, Action.VIEW_PLAN
+    )
 
 
 @router.patch("/decisions/{decision_id}", response=DecisionOut)
 def update_decision(request: HttpRequest, decision_id: int, payload: DecisionPatch):
-    person, decision = _decision_for(request, decision_id, Action.PLAN)
+    decision = access.get_object_for_user(request, Decision, decision_id, Action.PLAN)
+    person = decision.person
     services.ensure_draft(decision)
     data = _blank_nulls(
         _given(payload), ["person_agrees", "goal_kept", "final_say", *DECISION_TEXT]
@@ -613,21 +590,21 @@ def update_decision(request: HttpRequest, decision_id: int, payload: DecisionPat
 
 @router.post("/decisions/{decision_id}/agree", response=DecisionOut)
 def agree_decision(request: HttpRequest, decision_id: int):
-    _, decision = _decision_for(request, decision_id, Action.SIGN_OFF)
+    decision = access.get_object_for_user(request, Decision, decision_id, Action.SIGN_OFF)
     services.decision_agree(decision=decision, by=request.user)
     return selectors.decision_page(decision_id)
 
 
 @router.post("/decisions/{decision_id}/supersede", response={201: DecisionOut})
 def supersede_decision(request: HttpRequest, decision_id: int):
-    _, decision = _decision_for(request, decision_id, Action.SIGN_OFF)
+    decision = access.get_object_for_user(request, Decision, decision_id, Action.SIGN_OFF)
     new = services.decision_supersede(decision=decision, by=request.user)
     return Status(201, selectors.decision_page(new.pk))
 
 
 @router.delete("/decisions/{decision_id}", response={204: None})
 def delete_decision(request: HttpRequest, decision_id: int):
-    _, decision = _decision_for(request, decision_id, Action.PLAN)
+    decision = access.get_object_for_user(request, Decision, decision_id, Action.PLAN)
     services.decision_delete(decision=decision, by=request.user)
     return Status(204, None)
 
@@ -638,13 +615,13 @@ def delete_decision(request: HttpRequest, decision_id: int):
 @router.get("/people/{person_id}/goals", response=list[GoalOut])
 @paginate(PageNumberPagination)
 def list_goals(request: HttpRequest, person_id: int):
-    person = _person(request, person_id, Action.VIEW_PLAN, "Goals")
+    person = access.get_person_for_user(request, person_id, Action.VIEW_PLAN, what="Goals")
     return selectors.goals_for(person)
 
 
 @router.post("/people/{person_id}/goals", response={201: GoalOut})
 def create_goal(request: HttpRequest, person_id: int, payload: GoalIn):
-    person = _person(request, person_id, Action.PLAN)
+    person = access.get_person_for_user(request, person_id, Action.PLAN)
     data = _given(payload)
     data["actions"] = payload.dict()["actions"]
     data["decisions"] = _decisions(person, data.pop("decision_ids", []))
@@ -654,13 +631,15 @@ def create_goal(request: HttpRequest, person_id: int, payload: GoalIn):
 
 @router.get("/goals/{goal_id}", response=GoalOut)
 def get_goal(request: HttpRequest, goal_id: int):
-    _goal_for(request, goal_id, Action.VIEW_PLAN, f"Goal {goal_id}")
-    return selectors.goal_page(goal_id)
+    return access.get_object_for_user(
+        request, selectors.goals_for_page(), goal_id, Action.VIEW_PLAN
+    )
 
 
 @router.patch("/goals/{goal_id}", response=GoalOut)
 def update_goal(request: HttpRequest, goal_id: int, payload: GoalPatch):
-    person, goal = _goal_for(request, goal_id, Action.PLAN)
+    goal = access.get_object_for_user(request, Goal, goal_id, Action.PLAN)
+    person = goal.person
     data = _blank_nulls(_given(payload), ["measure_unit", "status_reason"])
     if "decision_ids" in data:
         data["decisions"] = _decisions(person, data.pop("decision_ids") or [])
@@ -673,13 +652,15 @@ def update_goal(request: HttpRequest, goal_id: int, payload: GoalPatch):
 @router.get("/goals/{goal_id}/progress", response=list[ProgressOut])
 @paginate(PageNumberPagination)
 def list_progress(request: HttpRequest, goal_id: int):
-    _, goal = _goal_for(request, goal_id, Action.VIEW_PLAN, f"Goal {goal_id} progress")
+    goal = access.get_object_for_user(
+        request, Goal, goal_id, Action.VIEW_PLAN, what=f"Goal {goal_id} progress"
+    )
     return goal.progress.order_by("recorded_on", "id")
 
 
 @router.post("/goals/{goal_id}/progress", response={201: ProgressOut})
 def add_progress(request: HttpRequest, goal_id: int, payload: ProgressIn):
-    _, goal = _goal_for(request, goal_id, Action.RECORD)
+    goal = access.get_object_for_user(request, Goal, goal_id, Action.RECORD)
     data = _given(payload)
     if data.get("recorded_on") is None:
         data.pop("recorded_on", None)

@@ -42,17 +42,20 @@ def upcoming_sessions_for(person: Person) -> QuerySet[CoproductionSession]:
     )
 
 
-def session_page(session_id: int) -> CoproductionSession:
-    return (
-        CoproductionSession.objects.select_related("person__service", "created_by")
-        .prefetch_related(
-            "choices",
-            "invitees",
-            Prefetch("views", queryset=SessionView.objects.select_related("recorded_by")),
-            Prefetch("decisions", queryset=Decision.objects.order_by("-created_at")),
-        )
-        .get(pk=session_id)
+def sessions_for_page() -> QuerySet[CoproductionSession]:
+    """Sessions with everything their page shows, for the access helper to fetch one."""
+    return CoproductionSession.objects.select_related(
+        "person__service", "created_by"
+    ).prefetch_related(
+        "choices",
+        "invitees",
+        Prefetch("views", queryset=SessionView.objects.select_related("recorded_by")),
+        Prefetch("decisions", queryset=Decision.objects.order_by("-created_at")),
     )
+
+
+def session_page(session_id: int) -> CoproductionSession:
+    return sessions_for_page().get(pk=session_id)
 
 
 def default_information_formats(person: Person) -> list[str]:
@@ -136,19 +139,20 @@ def decisions_for_api(person: Person, *, domain: str = "", status: str = ""):
     return qs.order_by("-created_at", "-id")
 
 
+def decisions_for_page() -> QuerySet[Decision]:
+    """Decisions with everything their page shows, for the access helper to fetch one."""
+    return Decision.objects.select_related(
+        "person__service",
+        "agreed_by",
+        "created_by",
+        "session",
+        "supersedes__agreed_by",
+        "superseded_by__agreed_by",
+    ).prefetch_related("options", "participants", "goals")
+
+
 def decision_page(decision_id: int) -> Decision:
-    return (
-        Decision.objects.select_related(
-            "person__service",
-            "agreed_by",
-            "created_by",
-            "session",
-            "supersedes__agreed_by",
-            "superseded_by__agreed_by",
-        )
-        .prefetch_related("options", "participants", "goals")
-        .get(pk=decision_id)
-    )
+    return decisions_for_page().get(pk=decision_id)
 
 
 def decision_chain(decision: Decision, limit: int = 50) -> list[Decision]:
@@ -184,16 +188,17 @@ def goals_for(person: Person) -> QuerySet[Goal]:
     )
 
 
-def goal_page(goal_id: int) -> Goal:
-    return (
-        Goal.objects.select_related("person__service", "created_by")
-        .prefetch_related(
-            "actions",
-            "decisions",
-            Prefetch("progress", queryset=GoalProgress.objects.select_related("recorded_by")),
-        )
-        .get(pk=goal_id)
+def goals_for_page() -> QuerySet[Goal]:
+    """Goals with everything their page shows, for the access helper to fetch one."""
+    return Goal.objects.select_related("person__service", "created_by").prefetch_related(
+        "actions",
+        "decisions",
+        Prefetch("progress", queryset=GoalProgress.objects.select_related("recorded_by")),
     )
+
+
+def goal_page(goal_id: int) -> Goal:
+    return goals_for_page().get(pk=goal_id)
 
 
 def progress_points(goal: Goal) -> list[dict[str, Any]]:

@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from coplan.access import rules as access
+from coplan.access.rules import Speaker
 from coplan.accounts.models import Organisation, User
 from coplan.lib.errors import Conflict
 from coplan.lib.models import check_plain_text
@@ -344,18 +346,14 @@ def session_view_add(
     "circle:<id>") or give their own ("self"), and the record says who wrote it."""
     person = session.person
     fields: dict[str, Any] = {"text": text, "how_given": how_given, "recorded_by": by}
-    own_member = (
-        CircleMember.objects.filter(person=person, login=by, is_active=True).first()
-        if by.pk
-        else None
-    )
-    if person.login_id and person.login_id == by.pk:
+    voice = access.voice_of(by, person)
+    if voice.speaker == Speaker.PERSON:
         fields |= {"author_kind": ParticipantKind.PERSON, "author_name": person.called}
-    elif own_member is not None:
+    elif voice.circle_member is not None:
         fields |= {
             "author_kind": ParticipantKind.CIRCLE,
-            "author_name": own_member.name,
-            "circle_member": own_member,
+            "author_name": voice.circle_member.name,
+            "circle_member": voice.circle_member,
         }
     elif on_behalf_of == "person":
         fields |= {

@@ -30,12 +30,6 @@ from coplan.planning.models import (
 )
 
 
-def _person(request: HttpRequest, person_id: int, action: Action, what: str | None = None):
-    return access.get_person_for_user(
-        request.user, person_id, action, log_what=what, path=request.path
-    )
-
-
 def _ctx(request: HttpRequest, person: Person, **extra) -> dict:
     return {"person": person, "caps": access.capabilities(request.user, person), **extra}
 
@@ -65,7 +59,7 @@ def _rows_context(*formsets) -> dict:
 
 @login_required
 def plan_home(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = _person(request, person_id, Action.VIEW_PLAN, "Plan overview")
+    person = access.get_person_for_user(request, person_id, Action.VIEW_PLAN, what="Plan overview")
     return render(
         request,
         "planning/plan_home.html",
@@ -200,15 +194,16 @@ def _session_form(
 
 @login_required
 def session_add(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = _person(request, person_id, Action.PLAN)
+    person = access.get_person_for_user(request, person_id, Action.PLAN, what="New session")
     return _session_form(request, person, None)
 
 
 @login_required
 def session_edit(request: HttpRequest, person_id: int, pk: int) -> HttpResponse:
-    person = _person(request, person_id, Action.PLAN)
-    session = get_object_or_404(CoproductionSession, pk=pk, person=person)
-    return _session_form(request, person, session)
+    session = access.get_object_for_user(
+        request, CoproductionSession, pk, Action.PLAN, person_id=person_id
+    )
+    return _session_form(request, session.person, session)
 
 
 def _choices_warning(session: CoproductionSession, profile) -> str:
@@ -223,9 +218,10 @@ def _choices_warning(session: CoproductionSession, profile) -> str:
 
 @login_required
 def session_detail(request: HttpRequest, person_id: int, pk: int) -> HttpResponse:
-    person = _person(request, person_id, Action.VIEW_PLAN, f"Co-production session {pk}")
-    get_object_or_404(CoproductionSession, pk=pk, person=person)
-    session = selectors.session_page(pk)
+    session = access.get_object_for_user(
+        request, selectors.sessions_for_page(), pk, Action.VIEW_PLAN, person_id=person_id
+    )
+    person = session.person
     profile = selectors.decision_profile(person)
     return render(
         request,
@@ -243,16 +239,16 @@ def session_detail(request: HttpRequest, person_id: int, pk: int) -> HttpRespons
 
 @login_required
 def session_sheet(request: HttpRequest, person_id: int, pk: int) -> HttpResponse:
-    person = access.get_person_for_user(
-        request.user,
-        person_id,
+    session = access.get_object_for_user(
+        request,
+        selectors.sessions_for_page(),
+        pk,
         Action.VIEW_PLAN,
-        log_what=f"Preparation sheet, session {pk}",
+        person_id=person_id,
+        what=f"Preparation sheet, session {pk}",
         log_action=AccessLog.Action.PRINT,
-        path=request.path,
     )
-    get_object_or_404(CoproductionSession, pk=pk, person=person)
-    session = selectors.session_page(pk)
+    person = session.person
     profile = selectors.decision_profile(person)
     return render(
         request,
@@ -269,8 +265,10 @@ def session_sheet(request: HttpRequest, person_id: int, pk: int) -> HttpResponse
 
 @login_required
 def session_taking_part(request: HttpRequest, person_id: int, pk: int) -> HttpResponse:
-    person = _person(request, person_id, Action.PLAN)
-    session = get_object_or_404(CoproductionSession, pk=pk, person=person)
+    session = access.get_object_for_user(
+        request, CoproductionSession, pk, Action.PLAN, person_id=person_id
+    )
+    person = session.person
     invitees = list(session.invitees.all())
     initial = [
         {
@@ -314,7 +312,9 @@ def session_taking_part(request: HttpRequest, person_id: int, pk: int) -> HttpRe
 @login_required
 def views_home(request: HttpRequest, person_id: int) -> HttpResponse:
     """Where the person, their circle and staff find sessions to give a view on."""
-    person = _person(request, person_id, Action.ADD_VIEWS)
+    person = access.get_person_for_user(
+        request, person_id, Action.ADD_VIEWS, what="Sessions to give a view on"
+    )
     return render(
         request,
         "planning/views_home.html",
@@ -324,13 +324,12 @@ def views_home(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 def session_view_add(request: HttpRequest, person_id: int, pk: int) -> HttpResponse:
-    person = _person(request, person_id, Action.ADD_VIEWS)
-    session = get_object_or_404(CoproductionSession, pk=pk, person=person)
-    caps = access.capabilities(request.user, person)
-    own = (
-        person.login_id == request.user.pk
-        or person.circle.filter(login=request.user, is_active=True).exists()
+    session = access.get_object_for_user(
+        request, CoproductionSession, pk, Action.ADD_VIEWS, person_id=person_id
     )
+    person = session.person
+    caps = access.capabilities(request.user, person)
+    own = not access.voice_of(request.user, person).speaks_for_others
     form = forms.SessionViewForm(request.POST or None, person=person, staff=not own)
     if request.method == "POST" and form.is_valid():
         try:
@@ -360,7 +359,7 @@ def session_view_add(request: HttpRequest, person_id: int, pk: int) -> HttpRespo
 
 @login_required
 def decision_log(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = _person(request, person_id, Action.VIEW_PLAN, "Decision log")
+    person = access.get_person_for_user(request, person_id, Action.VIEW_PLAN, what="Decision log")
     domain = request.GET.get("domain", "")
     status = request.GET.get("status", "")
     domain = domain if domain in Domain.values else ""
@@ -461,7 +460,7 @@ def _decision_form(
 
 @login_required
 def decision_add(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = _person(request, person_id, Action.PLAN)
+    person = access.get_person_for_user(request, person_id, Action.PLAN, what="New decision")
     session = None
     if request.GET.get("session"):
         session = get_object_or_404(
@@ -472,8 +471,8 @@ def decision_add(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 def decision_edit(request: HttpRequest, person_id: int, pk: int) -> HttpResponse:
-    person = _person(request, person_id, Action.PLAN)
-    decision = get_object_or_404(Decision, pk=pk, person=person)
+    decision = access.get_object_for_user(request, Decision, pk, Action.PLAN, person_id=person_id)
+    person = decision.person
     try:
         services.ensure_draft(decision)
     except Conflict as exc:
@@ -484,9 +483,8 @@ def decision_edit(request: HttpRequest, person_id: int, pk: int) -> HttpResponse
 
 
 def _decision_page(
-    request: HttpRequest, person: Person, pk: int, *, agree_errors=None, status: int = 200
+    request: HttpRequest, person: Person, decision: Decision, *, agree_errors=None, status=200
 ) -> HttpResponse:
-    decision = selectors.decision_page(pk)
     problems = services.decision_problems(decision) if decision.is_draft else {}
     return render(
         request,
@@ -506,16 +504,19 @@ def _decision_page(
 
 @login_required
 def decision_detail(request: HttpRequest, person_id: int, pk: int) -> HttpResponse:
-    person = _person(request, person_id, Action.VIEW_PLAN, f"Decision {pk}")
-    get_object_or_404(Decision, pk=pk, person=person)
-    return _decision_page(request, person, pk)
+    decision = access.get_object_for_user(
+        request, selectors.decisions_for_page(), pk, Action.VIEW_PLAN, person_id=person_id
+    )
+    return _decision_page(request, decision.person, decision)
 
 
 @login_required
 @require_POST
 def decision_agree(request: HttpRequest, person_id: int, pk: int) -> HttpResponse:
-    person = _person(request, person_id, Action.SIGN_OFF)
-    decision = get_object_or_404(Decision, pk=pk, person=person)
+    decision = access.get_object_for_user(
+        request, Decision, pk, Action.SIGN_OFF, person_id=person_id
+    )
+    person = decision.person
     try:
         services.decision_agree(decision=decision, by=request.user)
     except Conflict as exc:
@@ -523,7 +524,8 @@ def decision_agree(request: HttpRequest, person_id: int, pk: int) -> HttpRespons
             request, person, exc, reverse("planning:decision_detail", args=[person.pk, pk])
         )
     except ValidationError as exc:
-        return _decision_page(request, person, pk, agree_errors=exc.messages, status=422)
+        page = selectors.decision_page(pk)  # as it stands after the refused sign-off
+        return _decision_page(request, person, page, agree_errors=exc.messages, status=422)
     messages.success(request, "Decision agreed. It can no longer be changed.")
     return redirect("planning:decision_detail", person_id=person.pk, pk=pk)
 
@@ -531,8 +533,10 @@ def decision_agree(request: HttpRequest, person_id: int, pk: int) -> HttpRespons
 @login_required
 @require_POST
 def decision_supersede(request: HttpRequest, person_id: int, pk: int) -> HttpResponse:
-    person = _person(request, person_id, Action.SIGN_OFF)
-    decision = get_object_or_404(Decision, pk=pk, person=person)
+    decision = access.get_object_for_user(
+        request, Decision, pk, Action.SIGN_OFF, person_id=person_id
+    )
+    person = decision.person
     try:
         new = services.decision_supersede(decision=decision, by=request.user)
     except Conflict as exc:
@@ -548,8 +552,8 @@ def decision_supersede(request: HttpRequest, person_id: int, pk: int) -> HttpRes
 @login_required
 @require_POST
 def decision_delete(request: HttpRequest, person_id: int, pk: int) -> HttpResponse:
-    person = _person(request, person_id, Action.PLAN)
-    decision = get_object_or_404(Decision, pk=pk, person=person)
+    decision = access.get_object_for_user(request, Decision, pk, Action.PLAN, person_id=person_id)
+    person = decision.person
     try:
         services.decision_delete(decision=decision, by=request.user)
     except Conflict as exc:
@@ -600,22 +604,22 @@ def _goal_form(request: HttpRequest, person: Person, goal: Goal | None) -> HttpR
 
 @login_required
 def goal_add(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = _person(request, person_id, Action.PLAN)
+    person = access.get_person_for_user(request, person_id, Action.PLAN, what="New goal")
     return _goal_form(request, person, None)
 
 
 @login_required
 def goal_edit(request: HttpRequest, person_id: int, pk: int) -> HttpResponse:
-    person = _person(request, person_id, Action.PLAN)
-    goal = get_object_or_404(Goal, pk=pk, person=person)
-    return _goal_form(request, person, goal)
+    goal = access.get_object_for_user(request, Goal, pk, Action.PLAN, person_id=person_id)
+    return _goal_form(request, goal.person, goal)
 
 
 @login_required
 def goal_detail(request: HttpRequest, person_id: int, pk: int) -> HttpResponse:
-    person = _person(request, person_id, Action.VIEW_PLAN, f"Goal {pk}")
-    get_object_or_404(Goal, pk=pk, person=person)
-    goal = selectors.goal_page(pk)
+    goal = access.get_object_for_user(
+        request, selectors.goals_for_page(), pk, Action.VIEW_PLAN, person_id=person_id
+    )
+    person = goal.person
     points = selectors.progress_points(goal)
     return render(
         request,
@@ -632,8 +636,8 @@ def goal_detail(request: HttpRequest, person_id: int, pk: int) -> HttpResponse:
 
 @login_required
 def progress_add(request: HttpRequest, person_id: int, pk: int) -> HttpResponse:
-    person = _person(request, person_id, Action.RECORD)
-    goal = get_object_or_404(Goal, pk=pk, person=person)
+    goal = access.get_object_for_user(request, Goal, pk, Action.RECORD, person_id=person_id)
+    person = goal.person
     form = forms.ProgressForm(
         request.POST or None, goal=goal, initial={"recorded_on": timezone.localdate()}
     )
@@ -655,14 +659,16 @@ def progress_add(request: HttpRequest, person_id: int, pk: int) -> HttpResponse:
 
 @login_required
 def contingency(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = _person(request, person_id, Action.VIEW_PLAN, "Contingency plan")
+    person = access.get_person_for_user(
+        request, person_id, Action.VIEW_PLAN, what="Contingency plan"
+    )
     plan = getattr(person, "contingency_plan", None)
     return render(request, "planning/contingency.html", _ctx(request, person, plan=plan))
 
 
 @login_required
 def contingency_edit(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = _person(request, person_id, Action.PLAN)
+    person = access.get_person_for_user(request, person_id, Action.PLAN, what="Contingency plan")
     plan = getattr(person, "contingency_plan", None)
     form = forms.ContingencyPlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():

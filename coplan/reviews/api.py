@@ -4,15 +4,15 @@ through access.py, then calls a service or a selector."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from coplan.access import rules as access
-from coplan.access.models import AccessLog
 from coplan.access.rules import Action
 from coplan.planning.models import Decision
 from coplan.reviews import selectors, services
@@ -113,6 +113,20 @@ class TriggerOut(Schema):
     closed_at: datetime | None
     created_at: datetime
 
+    # What a trigger from shift records quotes is shown only to those who may see records.
+    @staticmethod
+    def resolve_reason(obj: ReviewTrigger, context: dict[str, Any]) -> str:
+        return selectors.trigger_reason(obj, may_see_records=_may_see_records(obj, context))
+
+    @staticmethod
+    def resolve_evidence(obj: ReviewTrigger, context: dict[str, Any]) -> dict:
+        withheld = obj.kind in selectors.FROM_SHIFT_RECORDS and not _may_see_records(obj, context)
+        return {} if withheld else obj.evidence
+
+
+def _may_see_records(trigger: ReviewTrigger, context: dict[str, Any]) -> bool:
+    return access.can(context["request"].user, Action.VIEW_RECORDS, trigger.person)
+
 
 class ReviewOpenIn(Schema):
     trigger_ids: list[int] = []
@@ -194,35 +208,6 @@ class ReviewOut(Schema):
 # Helpers --------------------------------------------------------------------------------
 
 
-def _person(request: HttpRequest, person_id: int, action: Action, what: str | None = None):
-    return access.get_person_for_user(
-        request.user,
-        person_id,
-        action,
-        log_what=what,
-        log_action=AccessLog.Action.API_READ,
-        path=request.path,
-    )
-
-
-def _trigger(request: HttpRequest, trigger_id: int, action: Action) -> ReviewTrigger:
-    person_id = (
-        ReviewTrigger.objects.filter(pk=trigger_id).values_list("person_id", flat=True).first()
-    )
-    if person_id is None:
-        raise Http404("No such trigger.")
-    _person(request, person_id, action)
-    return ReviewTrigger.objects.get(pk=trigger_id)
-
-
-def _review(request: HttpRequest, review_id: int, action: Action, what: str | None = None):
-    person_id = Review.objects.filter(pk=review_id).values_list("person_id", flat=True).first()
-    if person_id is None:
-        raise Http404("No such review.")
-    person = _person(request, person_id, action, what)
-    return person, selectors.review_page(review_id, person)
-
-
 def _full(checkin: CheckIn) -> CheckIn:
     return (
         CheckIn.objects.select_related("recorded_by").prefetch_related("answers").get(pk=checkin.pk)
@@ -236,7 +221,7 @@ def _full(checkin: CheckIn) -> CheckIn:
 @paginate(PageNumberPagination)
 def list_checkins(request: HttpRequest, person_id: int):
     """The person's weekly check-ins, newest first, saying who answered and how."""
-    person = _person(request, person_id, Action.VIEW_REVIEWS, "Check-ins")
+    person = access.get_person_for_user(request, person_id, Action.VIEW_REVIEWS, what="Check-ins")
     return (
         CheckIn.objects.filter(person=person)
         .select_related("recorded_by")
@@ -249,7 +234,7 @@ def list_checkins(request: HttpRequest, person_id: int):
 def create_checkin(request: HttpRequest, person_id: int, payload: CheckInIn):
     """This week's check-in. From the person's own token it is theirs; from staff it is
     recorded on behalf, saying how the answers were given."""
-    person = _person(request, person_id, Action.CHECK_IN)
+    person = access.get_person_for_user(request, person_id, Action.CHECK_IN)
     data = payload.dict()
     checkin = services.checkin_record(person=person, by=request.user, **data)
     return Status(201, _full(checkin))
@@ -261,15 +246,21 @@ def create_checkin(request: HttpRequest, person_id: int, payload: CheckInIn):
 @router.get("/people/{person_id}/triggers", response=list[TriggerOut])
 @paginate(PageNumberPagination)
 def list_triggers(request: HttpRequest, person_id: int, status: str = ""):
-    person = _person(request, person_id, Action.VIEW_REVIEWS, "Review triggers")
-    triggers = ReviewTrigger.objects.filter(person=person).order_by("due_on", "id")
+    person = access.get_person_for_user(
+        request, person_id, Action.VIEW_REVIEWS, what="Review triggers"
+    )
+    triggers = (
+        ReviewTrigger.objects.filter(person=person)
+        .select_related("person__service")
+        .order_by("due_on", "id")
+    )
     return triggers.filter(status=status) if status else triggers
 
 
 @router.post("/people/{person_id}/triggers", response={201: TriggerOut})
 def open_trigger(request: HttpRequest, person_id: int, payload: TriggerIn):
     """Ask for a review (the person or their circle) or flag a reason to review (staff)."""
-    person = _person(request, person_id, Action.ADD_VIEWS)
+    person = access.get_person_for_user(request, person_id, Action.ADD_VIEWS)
     decision = None
     if payload.decision_id is not None:
         decision = Decision.objects.filter(pk=payload.decision_id, person=person).first()
@@ -289,7 +280,7 @@ def open_trigger(request: HttpRequest, person_id: int, payload: TriggerIn):
 @router.post("/triggers/{trigger_id}/close", response=TriggerOut)
 def close_trigger(request: HttpRequest, trigger_id: int, payload: TriggerCloseIn):
     """Close with a recorded reason to wait, or by a concluded review."""
-    trigger = _trigger(request, trigger_id, Action.REVIEW)
+    trigger = access.get_object_for_user(request, ReviewTrigger, trigger_id, Action.REVIEW)
     review = None
     if payload.review_id is not None:
         review = Review.objects.filter(pk=payload.review_id, person_id=trigger.person_id).first()
@@ -306,7 +297,7 @@ def close_trigger(request: HttpRequest, trigger_id: int, payload: TriggerCloseIn
 @router.get("/people/{person_id}/reviews", response=list[ReviewOut])
 @paginate(PageNumberPagination)
 def list_reviews(request: HttpRequest, person_id: int):
-    person = _person(request, person_id, Action.VIEW_REVIEWS, "Reviews")
+    person = access.get_person_for_user(request, person_id, Action.VIEW_REVIEWS, what="Reviews")
     return (
         Review.objects.filter(person=person)
         .prefetch_related("new_decisions", "triggers", "contributions__recorded_by")
@@ -316,7 +307,7 @@ def list_reviews(request: HttpRequest, person_id: int):
 
 @router.post("/people/{person_id}/reviews", response={201: ReviewOut})
 def open_review(request: HttpRequest, person_id: int, payload: ReviewOpenIn):
-    person = _person(request, person_id, Action.REVIEW)
+    person = access.get_person_for_user(request, person_id, Action.REVIEW)
     triggers = list(ReviewTrigger.objects.filter(pk__in=payload.trigger_ids, person=person))
     if len(triggers) != len(set(payload.trigger_ids)):
         raise ValidationError({"trigger_ids": "Pick this person's own triggers."})
@@ -326,21 +317,22 @@ def open_review(request: HttpRequest, person_id: int, payload: ReviewOpenIn):
 
 @router.get("/reviews/{review_id}", response=ReviewOut)
 def get_review(request: HttpRequest, review_id: int):
-    _, review = _review(request, review_id, Action.VIEW_REVIEWS, "Review")
-    return review
+    return access.get_object_for_user(
+        request, selectors.reviews_for_page(), review_id, Action.VIEW_REVIEWS
+    )
 
 
 @router.post("/reviews/{review_id}/contributions", response={201: ContributionOut})
 def contribute(request: HttpRequest, review_id: int, payload: ContributionIn):
     """One contributor's answers to the 4 plus 1 questions, marked as theirs."""
-    person, review = _review(request, review_id, Action.ADD_VIEWS)
-    access.require(request.user, Action.VIEW_REVIEWS, person)
+    review = access.get_object_for_user(request, Review, review_id, Action.CONTRIBUTE)
     return Status(201, services.review_contribute(review=review, by=request.user, **payload.dict()))
 
 
 @router.post("/reviews/{review_id}/conclude", response=ReviewOut)
 def conclude(request: HttpRequest, review_id: int, payload: ConcludeIn):
-    person, review = _review(request, review_id, Action.REVIEW)
+    review = access.get_object_for_user(request, Review, review_id, Action.REVIEW)
+    person = review.person
     data = payload.dict()
     ids = data.pop("new_decision_ids")
     decisions = list(Decision.objects.filter(pk__in=ids, person=person))

@@ -22,7 +22,14 @@ from coplan.reviews.models import (
 )
 
 Answer = CheckInAnswer.Answer
+Kind = ReviewTrigger.Kind
 HISTORY_WEEKS = 12
+# Triggers that come from shift records: their reasons quote those records (an incident's
+# narrative, a staff flag's words, counts of refusals and declines).
+FROM_SHIFT_RECORDS = frozenset(
+    {Kind.INCIDENT, Kind.REFUSALS, Kind.DECLINES, Kind.NOT_PRACTICAL, Kind.PROGRESSION}
+)
+REASON_WITHHELD = "The details are in shift records, which were not shared with you."
 
 
 def checkin_history(person: Person, weeks: int = HISTORY_WEEKS) -> list[CheckIn]:
@@ -124,12 +131,24 @@ def person_reviews(person: Person) -> QuerySet[Review]:
     )
 
 
-def review_page(review_id: int, person: Person) -> Review:
-    return (
-        Review.objects.select_related("opened_by", "concluded_by")
-        .prefetch_related("triggers__decision", "new_decisions", "contributions__recorded_by")
-        .get(pk=review_id, person=person)
+def trigger_reason(trigger: ReviewTrigger, *, may_see_records: bool) -> str:
+    """The trigger's reason as far as this reader may see: one that comes from shift records
+    only to those who may see the records (so not to a circle member they were not shared
+    with), a neutral label to anyone else."""
+    if trigger.kind in FROM_SHIFT_RECORDS and not may_see_records:
+        return f"{trigger.get_kind_display()}. {REASON_WITHHELD}"
+    return trigger.reason
+
+
+def reviews_for_page() -> QuerySet[Review]:
+    """Reviews with everything their page shows, for the access helper to fetch one."""
+    return Review.objects.select_related("opened_by", "concluded_by").prefetch_related(
+        "triggers__decision", "new_decisions", "contributions__recorded_by"
     )
+
+
+def review_page(review_id: int, person: Person) -> Review:
+    return reviews_for_page().get(pk=review_id, person=person)
 
 
 def evidence_snapshot(person: Person, since: date | None) -> dict:

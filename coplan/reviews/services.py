@@ -16,10 +16,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from coplan.access import rules as access
+from coplan.access.rules import Speaker
 from coplan.accounts.models import Organisation, Service, User
 from coplan.lib.errors import Conflict
 from coplan.lib.services import apply_and_save
-from coplan.people.models import CircleMember, Person
+from coplan.people.models import Person
 from coplan.planning.models import Decision
 from coplan.reviews import alerts, rules, selectors, sources
 from coplan.reviews.models import (
@@ -50,23 +52,15 @@ def week_start_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _is_own_login(person: Person, user: User) -> bool:
-    return person.login_id is not None and person.login_id == user.pk
-
-
-def _circle_member(person: Person, user: User) -> CircleMember | None:
-    return CircleMember.objects.filter(person=person, login=user, is_active=True).first()
-
-
 def _author(person: Person, by: User, kind: str | None, name: str) -> tuple[str, str, bool]:
     """Whose words these are: (perspective, name, written down on their behalf). The person
     and their circle, from their own logins, always speak for themselves; staff say whose
     words they are writing down."""
-    if _is_own_login(person, by):
+    voice = access.voice_of(by, person)
+    if voice.speaker == Speaker.PERSON:
         return Perspective.PERSON, person.called, False
-    member = _circle_member(person, by)
-    if member is not None:
-        return Perspective.FAMILY, member.name, False
+    if voice.circle_member is not None:
+        return Perspective.FAMILY, voice.circle_member.name, False
     if kind not in Perspective.values:
         raise ValidationError({"perspective": "Say whose view this is."})
     if kind == Perspective.STAFF:
@@ -141,7 +135,7 @@ def checkin_record(
     is written down on someone's behalf, saying how they answered. Answering again in the
     same week, in the same voice, replaces that week's answers (the history keeps both)."""
     today = timezone.localdate()
-    if _is_own_login(person, by):
+    if access.voice_of(by, person).speaker == Speaker.PERSON:
         answered_by, on_behalf = CheckIn.AnsweredBy.PERSON, False
         how = how or CheckIn.How.PICTURES
     else:
@@ -254,9 +248,10 @@ def trigger_open_by_hand(
 ) -> ReviewTrigger:
     """The person or someone in their circle asks for a review, or staff flag that the plan
     isn't practical (or that progression criteria are met)."""
-    if _is_own_login(person, by):
+    speaker = access.voice_of(by, person).speaker
+    if speaker == Speaker.PERSON:
         kind = ReviewTrigger.Kind.PERSON_ASKED
-    elif _circle_member(person, by) is not None:
+    elif speaker == Speaker.CIRCLE:
         kind = ReviewTrigger.Kind.CIRCLE_ASKED
     elif kind not in HAND_KINDS:
         raise ValidationError({"kind": "Choose why a review is needed."})

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -20,26 +20,17 @@ from coplan.reviews import forms, selectors, services, sources
 from coplan.reviews.models import QUESTIONS, CheckInAnswer, Review, ReviewTrigger
 
 
-def _speaks_for_others(user, person: Person) -> bool:
-    """Staff write down whose words they record; the person and their circle do not."""
-    return person.login_id != user.pk and person.pk not in access.circle_person_ids(user)
-
-
 def _data(request: HttpRequest):
     """The posted data, even when empty (an empty form must still show its errors)."""
     return request.POST if request.method == "POST" else None
 
 
-def _person(request: HttpRequest, person_id: int, action: Action, what: str | None = None):
-    return access.get_person_for_user(
-        request.user, person_id, action, log_what=what, path=request.path
-    )
-
-
 @login_required
 def person_reviews(request: HttpRequest, person_id: int) -> HttpResponse:
     """The person's check-in history, working / not working, triggers and reviews."""
-    person = _person(request, person_id, Action.VIEW_REVIEWS, "Check-ins, triggers and reviews")
+    person = access.get_person_for_user(
+        request, person_id, Action.VIEW_REVIEWS, what="Check-ins, triggers and reviews"
+    )
     checkins = selectors.checkin_history(person)
     return render(
         request,
@@ -61,8 +52,8 @@ def person_reviews(request: HttpRequest, person_id: int) -> HttpResponse:
 @login_required
 def checkin(request: HttpRequest, person_id: int) -> HttpResponse:
     """This week's check-in, made to be tapped by the person on a phone or tablet."""
-    person = _person(request, person_id, Action.CHECK_IN)
-    staff = _speaks_for_others(request.user, person)
+    person = access.get_person_for_user(request, person_id, Action.CHECK_IN, what="Check-in")
+    staff = access.voice_of(request.user, person).speaks_for_others
     items = sources.checkin_items(person)
     form = forms.CheckInForm(_data(request), items=items, staff=staff)
     if request.method == "POST" and form.is_valid():
@@ -99,8 +90,10 @@ def _show(form, exc: ValidationError | Conflict) -> None:
 
 @login_required
 def working_add(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = _person(request, person_id, Action.ADD_VIEWS)
-    staff = _speaks_for_others(request.user, person)
+    person = access.get_person_for_user(
+        request, person_id, Action.ADD_VIEWS, what="Working and not working"
+    )
+    staff = access.voice_of(request.user, person).speaks_for_others
     form = forms.WorkingForm(_data(request), staff=staff)
     if request.method == "POST" and form.is_valid():
         try:
@@ -115,8 +108,10 @@ def working_add(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 def trigger_add(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = _person(request, person_id, Action.ADD_VIEWS)
-    staff = _speaks_for_others(request.user, person)
+    person = access.get_person_for_user(
+        request, person_id, Action.ADD_VIEWS, what="Ask for a review"
+    )
+    staff = access.voice_of(request.user, person).speaks_for_others
     form = forms.TriggerForm(_data(request), staff=staff, person=person)
     if request.method == "POST" and form.is_valid():
         try:
@@ -132,8 +127,10 @@ def trigger_add(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 def trigger_close(request: HttpRequest, person_id: int, trigger_id: int) -> HttpResponse:
-    person = _person(request, person_id, Action.REVIEW)
-    trigger = get_object_or_404(ReviewTrigger, pk=trigger_id, person=person)
+    trigger = access.get_object_for_user(
+        request, ReviewTrigger, trigger_id, Action.REVIEW, person_id=person_id
+    )
+    person = trigger.person
     form = forms.CloseForm(_data(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -176,7 +173,7 @@ def _form_page(request, person, form, title, anchor, **extra) -> HttpResponse:
 @login_required
 @require_POST
 def review_open(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = _person(request, person_id, Action.REVIEW)
+    person = access.get_person_for_user(request, person_id, Action.REVIEW)
     ids = [int(i) for i in request.POST.getlist("trigger") if i.isdigit()]
     triggers = list(ReviewTrigger.objects.filter(person=person, pk__in=ids))
     try:
@@ -191,25 +188,21 @@ def review_open(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 def review_detail(request: HttpRequest, person_id: int, review_id: int) -> HttpResponse:
-    person = _person(request, person_id, Action.VIEW_REVIEWS, "Review")
-    review = get_object_or_404(_review_qs(person), pk=review_id)
-    return _review_page(request, person, review)
-
-
-def _review_qs(person: Person):
-    return Review.objects.filter(person=person)
+    review = access.get_object_for_user(
+        request, selectors.reviews_for_page(), review_id, Action.VIEW_REVIEWS, person_id=person_id
+    )
+    return _review_page(request, review.person, review)
 
 
 def _review_page(request, person, review, contribute_form=None, conclude_form=None):
     caps = access.capabilities(request.user, person)
-    review = selectors.review_page(review.pk, person)
-    staff = _speaks_for_others(request.user, person)
+    staff = access.voice_of(request.user, person).speaks_for_others
     evidence = (
         selectors.evidence_snapshot(person, review.evidence_since)
         if review.is_open
         else review.evidence
     )
-    if review.is_open and contribute_form is None and Action.ADD_VIEWS in caps:
+    if review.is_open and contribute_form is None and Action.CONTRIBUTE in caps:
         contribute_form = forms.ContributionForm(staff=staff)
     if review.is_open and conclude_form is None and Action.REVIEW in caps:
         conclude_form = forms.ConcludeForm(review=review)
@@ -235,11 +228,13 @@ def _review_page(request, person, review, contribute_form=None, conclude_form=No
 @login_required
 @require_POST
 def review_contribute(request: HttpRequest, person_id: int, review_id: int) -> HttpResponse:
-    person = _person(request, person_id, Action.ADD_VIEWS)
-    if not access.can(request.user, Action.VIEW_REVIEWS, person):
-        raise PermissionDenied("Your role does not allow this on this person's record.")
-    review = get_object_or_404(_review_qs(person), pk=review_id)
-    form = forms.ContributionForm(request.POST, staff=_speaks_for_others(request.user, person))
+    review = access.get_object_for_user(
+        request, Review, review_id, Action.CONTRIBUTE, person_id=person_id
+    )
+    person = review.person
+    form = forms.ContributionForm(
+        request.POST, staff=access.voice_of(request.user, person).speaks_for_others
+    )
     if form.is_valid():
         try:
             services.review_contribute(review=review, by=request.user, **form.cleaned_data)
@@ -250,14 +245,17 @@ def review_contribute(request: HttpRequest, person_id: int, review_id: int) -> H
         else:
             messages.success(request, "Your answers are added, marked as yours.")
             return redirect("reviews:review", person_id=person.pk, review_id=review.pk)
-    return _review_page(request, person, review, contribute_form=form)
+    page = selectors.review_page(review.pk, person)  # as it stands after the refused answers
+    return _review_page(request, person, page, contribute_form=form)
 
 
 @login_required
 @require_POST
 def review_conclude(request: HttpRequest, person_id: int, review_id: int) -> HttpResponse:
-    person = _person(request, person_id, Action.REVIEW)
-    review = get_object_or_404(_review_qs(person), pk=review_id)
+    review = access.get_object_for_user(
+        request, Review, review_id, Action.REVIEW, person_id=person_id
+    )
+    person = review.person
     form = forms.ConcludeForm(request.POST, review=review)
     if form.is_valid():
         data = dict(form.cleaned_data)
@@ -270,7 +268,8 @@ def review_conclude(request: HttpRequest, person_id: int, review_id: int) -> Htt
         else:
             messages.success(request, "Review concluded. Its triggers are closed as reviewed.")
             return redirect("reviews:review", person_id=person.pk, review_id=review.pk)
-    return _review_page(request, person, review, conclude_form=form)
+    page = selectors.review_page(review.pk, person)  # as it stands after the refused conclusion
+    return _review_page(request, person, page, conclude_form=form)
 
 
 @login_required

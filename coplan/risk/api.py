@@ -273,17 +273,16 @@ class AlertOut(Schema):
 # Helpers -------------------------------------------------------------------------------
 
 
-def _person(request: HttpRequest, person_id: int, action: Action, what: str | None = None):
-    return access.get_person_for_user(
-        request.user, person_id, action, log_what=what, path=request.path
-    )
-
-
-def _plan(person, plan_id: int) -> RiskPlan:
-    return get_object_or_404(
-        RiskPlan.objects.select_related("person__service", "current_stage"),
-        pk=plan_id,
-        person=person,
+def _plan(
+    request: HttpRequest, person_id: int, plan_id: int, action: Action, what: str | None = None
+) -> RiskPlan:
+    return access.get_object_for_user(
+        request,
+        RiskPlan.objects.select_related("current_stage"),
+        plan_id,
+        action,
+        person_id=person_id,
+        what=what,
     )
 
 
@@ -321,13 +320,13 @@ def _progression(plan: RiskPlan) -> dict:
 @router.get("/people/{person_id}/plans", response=list[PlanSummaryOut])
 @paginate(PageNumberPagination)
 def list_plans(request: HttpRequest, person_id: int):
-    person = _person(request, person_id, Action.VIEW_PLAN, "Risk plans (API)")
+    person = access.get_person_for_user(request, person_id, Action.VIEW_PLAN, what="Risk plans")
     return selectors.plans_for_person(person).order_by("-created_at", "-id")
 
 
 @router.post("/people/{person_id}/plans", response={201: PlanOut})
 def create_plan(request: HttpRequest, person_id: int, payload: PlanIn):
-    person = _person(request, person_id, Action.PLAN)
+    person = access.get_person_for_user(request, person_id, Action.PLAN)
     decision = get_object_or_404(
         Decision, pk=payload.decision_id, person=person, domain=Domain.RISK
     )
@@ -344,22 +343,20 @@ def create_plan(request: HttpRequest, person_id: int, payload: PlanIn):
 
 @router.get("/people/{person_id}/plans/{plan_id}", response=PlanOut)
 def get_plan(request: HttpRequest, person_id: int, plan_id: int):
-    person = _person(request, person_id, Action.VIEW_PLAN, "Risk plan (API)")
-    return _plan(person, plan_id)
+    return _plan(request, person_id, plan_id, Action.VIEW_PLAN)
 
 
 @router.get("/people/{person_id}/plans/{plan_id}/progression", response=ProgressionOut)
 def get_progression(request: HttpRequest, person_id: int, plan_id: int):
     """Whether the current stage's criteria are met, and the stage to propose if so."""
-    person = _person(request, person_id, Action.VIEW_PLAN, "Risk plan progression (API)")
-    return _progression(_plan(person, plan_id))
+    plan = _plan(request, person_id, plan_id, Action.VIEW_PLAN, what="Risk plan progression")
+    return _progression(plan)
 
 
 @router.post("/people/{person_id}/plans/{plan_id}/stage-changes", response={201: StageChangeOut})
 def change_stage(request: HttpRequest, person_id: int, plan_id: int, payload: StageChangeIn):
     """Confirm moving on (criteria met) or step back: recorded as an agreed risk decision."""
-    person = _person(request, person_id, Action.SIGN_OFF)
-    plan = _plan(person, plan_id)
+    plan = _plan(request, person_id, plan_id, Action.SIGN_OFF)
     target = get_object_or_404(RiskStage, pk=payload.to_stage_id, plan=plan)
     expected = None
     if payload.expected_stage_id is not None:
@@ -389,8 +386,7 @@ def change_stage(request: HttpRequest, person_id: int, plan_id: int, payload: St
 )
 @paginate(PageNumberPagination)
 def list_practice_sessions(request: HttpRequest, person_id: int, plan_id: int):
-    person = _person(request, person_id, Action.VIEW_RECORDS, "Practice sessions (API)")
-    plan = _plan(person, plan_id)
+    plan = _plan(request, person_id, plan_id, Action.VIEW_RECORDS, what="Practice sessions")
     return (
         PracticeSession.objects.filter(plan=plan)
         .prefetch_related("results")
@@ -405,8 +401,7 @@ def list_practice_sessions(request: HttpRequest, person_id: int, plan_id: int):
 def record_practice_session(
     request: HttpRequest, person_id: int, plan_id: int, payload: PracticeSessionIn
 ):
-    person = _person(request, person_id, Action.RECORD)
-    plan = _plan(person, plan_id)
+    plan = _plan(request, person_id, plan_id, Action.RECORD)
     data = payload.dict()
     results = [
         {"competency": r["competency_id"], "shown": r["shown"], "prompted": r["prompted"]}
@@ -422,8 +417,7 @@ def record_practice_session(
 @router.get("/people/{person_id}/plans/{plan_id}/travel-logs", response=list[TravelLogOut])
 @paginate(PageNumberPagination)
 def list_travel_logs(request: HttpRequest, person_id: int, plan_id: int):
-    person = _person(request, person_id, Action.VIEW_RECORDS, "Travel logs (API)")
-    plan = _plan(person, plan_id)
+    plan = _plan(request, person_id, plan_id, Action.VIEW_RECORDS, what="Travel logs")
     return (
         TravelLog.objects.filter(plan=plan)
         .prefetch_related("check_ins")
@@ -433,16 +427,21 @@ def list_travel_logs(request: HttpRequest, person_id: int, plan_id: int):
 
 @router.post("/people/{person_id}/plans/{plan_id}/travel-logs", response={201: TravelLogOut})
 def start_trip(request: HttpRequest, person_id: int, plan_id: int, payload: TravelLogIn):
-    person = _person(request, person_id, Action.RECORD)
-    plan = _plan(person, plan_id)
+    plan = _plan(request, person_id, plan_id, Action.RECORD)
     log = practice_services.travel_log_start(
         plan=plan, idempotency_key=_key(request), by=request.user, **payload.dict()
     )
     return Status(201, log)
 
 
-def _log(person, plan_id: int, log_id: int) -> TravelLog:
-    return get_object_or_404(TravelLog, pk=log_id, plan_id=plan_id, person=person)
+def _log(request: HttpRequest, person_id: int, plan_id: int, log_id: int) -> TravelLog:
+    return access.get_object_for_user(
+        request,
+        TravelLog.objects.filter(plan_id=plan_id),
+        log_id,
+        Action.RECORD,
+        person_id=person_id,
+    )
 
 
 @router.post(
@@ -452,17 +451,17 @@ def _log(person, plan_id: int, log_id: int) -> TravelLog:
 def finish_trip(
     request: HttpRequest, person_id: int, plan_id: int, log_id: int, payload: TripFinishIn
 ):
-    person = _person(request, person_id, Action.RECORD)
-    log = _log(person, plan_id, log_id)
+    log = _log(request, person_id, plan_id, log_id)
     return practice_services.travel_log_finish(
         log=log, idempotency_key=_key(request), by=request.user, **payload.dict()
     )
 
 
-def _check_in(person, plan_id: int, log_id: int, check_in_id: int) -> TravelCheckIn:
-    return get_object_or_404(
-        TravelCheckIn, pk=check_in_id, log_id=log_id, log__plan_id=plan_id, log__person=person
-    )
+def _check_in(
+    request: HttpRequest, person_id: int, plan_id: int, log_id: int, check_in_id: int
+) -> TravelCheckIn:
+    log = _log(request, person_id, plan_id, log_id)
+    return get_object_or_404(TravelCheckIn, pk=check_in_id, log=log)
 
 
 @router.post(
@@ -477,8 +476,7 @@ def check_in_made(
     check_in_id: int,
     payload: CheckInMadeIn,
 ):
-    person = _person(request, person_id, Action.RECORD)
-    check_in = _check_in(person, plan_id, log_id, check_in_id)
+    check_in = _check_in(request, person_id, plan_id, log_id, check_in_id)
     return practice_services.check_in_record(
         check_in=check_in, made_at=payload.made_at, idempotency_key=_key(request), by=request.user
     )
@@ -496,8 +494,7 @@ def check_in_follow_up(
     check_in_id: int,
     payload: FollowUpIn,
 ):
-    person = _person(request, person_id, Action.RECORD)
-    check_in = _check_in(person, plan_id, log_id, check_in_id)
+    check_in = _check_in(request, person_id, plan_id, log_id, check_in_id)
     return practice_services.check_in_follow_up(
         check_in=check_in,
         follow_up=payload.follow_up,
@@ -509,8 +506,7 @@ def check_in_follow_up(
 @router.post("/people/{person_id}/plans/{plan_id}/incidents", response={201: IncidentLinkOut})
 def record_incident(request: HttpRequest, person_id: int, plan_id: int, payload: RiskIncidentIn):
     """An incident on the plan: starts a mini-review; the stage stays as it is."""
-    person = _person(request, person_id, Action.RECORD)
-    plan = _plan(person, plan_id)
+    plan = _plan(request, person_id, plan_id, Action.RECORD)
     link = practice_services.risk_incident_record(
         plan=plan, idempotency_key=_key(request), by=request.user, **payload.dict()
     )

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Count, Prefetch, QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from coplan.lib.contributions import gather
@@ -157,14 +156,6 @@ class PlanPage:
 
 def plans_for_person(person: Person) -> QuerySet[RiskPlan]:
     return RiskPlan.objects.filter(person=person).select_related("current_stage", "decision")
-
-
-def plan_for_person(person: Person, plan_id: int) -> RiskPlan:
-    return get_object_or_404(
-        RiskPlan.objects.select_related("person__service", "decision", "current_stage"),
-        pk=plan_id,
-        person=person,
-    )
 
 
 def plan_page(plan: RiskPlan) -> PlanPage:

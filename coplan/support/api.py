@@ -10,7 +10,6 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from coplan.access import rules as access
-from coplan.access.models import AccessLog
 from coplan.access.rules import Action
 from coplan.support import selectors, services
 from coplan.support.models import (
@@ -224,17 +223,6 @@ class InstructionPatch(Schema):
     is_active: bool | None = None
 
 
-def _person(request: HttpRequest, person_id: int, action: Action, what: str | None = None):
-    return access.get_person_for_user(
-        request.user,
-        person_id,
-        action,
-        log_what=what,
-        log_action=AccessLog.Action.API_READ,
-        path=request.path,
-    )
-
-
 def _current(version_qs):
     return Prefetch("versions", queryset=version_qs, to_attr="current_versions")
 
@@ -245,7 +233,7 @@ def _current(version_qs):
 @router.get("/people/{person_id}/routines", response=list[RoutineOut])
 @paginate(PageNumberPagination)
 def list_routines(request: HttpRequest, person_id: int):
-    person = _person(request, person_id, Action.VIEW_PLAN, "Routines")
+    person = access.get_person_for_user(request, person_id, Action.VIEW_PLAN, what="Routines")
     return Routine.objects.filter(person=person).prefetch_related(
         _current(
             RoutineVersion.objects.filter(is_current=True).prefetch_related("steps", "decisions"),
@@ -255,7 +243,7 @@ def list_routines(request: HttpRequest, person_id: int):
 
 @router.post("/people/{person_id}/routines", response={201: RoutineDetailOut})
 def create_routine(request: HttpRequest, person_id: int, payload: RoutineIn):
-    person = _person(request, person_id, Action.PLAN)
+    person = access.get_person_for_user(request, person_id, Action.PLAN)
     data = payload.dict()
     routine = services.routine_create(person=person, by=request.user, **data)
     return Status(201, routine)
@@ -263,22 +251,25 @@ def create_routine(request: HttpRequest, person_id: int, payload: RoutineIn):
 
 @router.get("/people/{person_id}/routines/{routine_id}", response=RoutineDetailOut)
 def get_routine(request: HttpRequest, person_id: int, routine_id: int):
-    person = _person(request, person_id, Action.VIEW_PLAN, "Routine")
-    return selectors.routine_for_person(person, routine_id)
+    return access.get_object_for_user(
+        request, Routine, routine_id, Action.VIEW_PLAN, person_id=person_id
+    )
 
 
 @router.post("/people/{person_id}/routines/{routine_id}/versions", response={201: RoutineDetailOut})
 def change_routine(request: HttpRequest, person_id: int, routine_id: int, payload: RoutineChangeIn):
-    person = _person(request, person_id, Action.PLAN)
-    routine = selectors.routine_for_person(person, routine_id)
+    routine = access.get_object_for_user(
+        request, Routine, routine_id, Action.PLAN, person_id=person_id
+    )
     services.routine_revise(routine=routine, by=request.user, **payload.dict())
     return Status(201, routine)
 
 
 @router.post("/people/{person_id}/routines/{routine_id}/activate", response=RoutineDetailOut)
 def activate_routine(request: HttpRequest, person_id: int, routine_id: int):
-    person = _person(request, person_id, Action.PLAN)
-    routine = selectors.routine_for_person(person, routine_id)
+    routine = access.get_object_for_user(
+        request, Routine, routine_id, Action.PLAN, person_id=person_id
+    )
     return services.routine_activate(routine=routine, by=request.user)
 
 
@@ -288,7 +279,9 @@ def activate_routine(request: HttpRequest, person_id: int, routine_id: int):
 @router.get("/people/{person_id}/rhythms", response=list[RhythmOut])
 @paginate(PageNumberPagination)
 def list_rhythms(request: HttpRequest, person_id: int):
-    person = _person(request, person_id, Action.VIEW_PLAN, "Activity rhythms")
+    person = access.get_person_for_user(
+        request, person_id, Action.VIEW_PLAN, what="Activity rhythms"
+    )
     return ActivityRhythm.objects.filter(person=person).prefetch_related(
         _current(
             RhythmVersion.objects.filter(is_current=True).prefetch_related("entries", "decisions"),
@@ -298,29 +291,32 @@ def list_rhythms(request: HttpRequest, person_id: int):
 
 @router.post("/people/{person_id}/rhythms", response={201: RhythmDetailOut})
 def create_rhythm(request: HttpRequest, person_id: int, payload: RhythmIn):
-    person = _person(request, person_id, Action.PLAN)
+    person = access.get_person_for_user(request, person_id, Action.PLAN)
     rhythm = services.rhythm_create(person=person, by=request.user, **payload.dict())
     return Status(201, rhythm)
 
 
 @router.get("/people/{person_id}/rhythms/{rhythm_id}", response=RhythmDetailOut)
 def get_rhythm(request: HttpRequest, person_id: int, rhythm_id: int):
-    person = _person(request, person_id, Action.VIEW_PLAN, "Activity rhythm")
-    return selectors.rhythm_for_person(person, rhythm_id)
+    return access.get_object_for_user(
+        request, ActivityRhythm, rhythm_id, Action.VIEW_PLAN, person_id=person_id
+    )
 
 
 @router.post("/people/{person_id}/rhythms/{rhythm_id}/versions", response={201: RhythmDetailOut})
 def change_rhythm(request: HttpRequest, person_id: int, rhythm_id: int, payload: RhythmChangeIn):
-    person = _person(request, person_id, Action.PLAN)
-    rhythm = selectors.rhythm_for_person(person, rhythm_id)
+    rhythm = access.get_object_for_user(
+        request, ActivityRhythm, rhythm_id, Action.PLAN, person_id=person_id
+    )
     services.rhythm_revise(rhythm=rhythm, by=request.user, **payload.dict())
     return Status(201, rhythm)
 
 
 @router.post("/people/{person_id}/rhythms/{rhythm_id}/activate", response=RhythmDetailOut)
 def activate_rhythm(request: HttpRequest, person_id: int, rhythm_id: int):
-    person = _person(request, person_id, Action.PLAN)
-    rhythm = selectors.rhythm_for_person(person, rhythm_id)
+    rhythm = access.get_object_for_user(
+        request, ActivityRhythm, rhythm_id, Action.PLAN, person_id=person_id
+    )
     return services.rhythm_activate(rhythm=rhythm, by=request.user)
 
 
@@ -330,13 +326,15 @@ def activate_rhythm(request: HttpRequest, person_id: int, rhythm_id: int):
 @router.get("/people/{person_id}/instructions", response=list[InstructionOut])
 @paginate(PageNumberPagination)
 def list_instructions(request: HttpRequest, person_id: int):
-    person = _person(request, person_id, Action.VIEW_PLAN, "Staff instructions")
+    person = access.get_person_for_user(
+        request, person_id, Action.VIEW_PLAN, what="Staff instructions"
+    )
     return StaffInstruction.objects.filter(person=person).prefetch_related("decisions")
 
 
 @router.post("/people/{person_id}/instructions", response={201: InstructionOut})
 def create_instruction(request: HttpRequest, person_id: int, payload: InstructionIn):
-    person = _person(request, person_id, Action.PLAN)
+    person = access.get_person_for_user(request, person_id, Action.PLAN)
     return Status(
         201, services.instruction_create(person=person, by=request.user, **payload.dict())
     )
@@ -346,8 +344,9 @@ def create_instruction(request: HttpRequest, person_id: int, payload: Instructio
 def update_instruction(
     request: HttpRequest, person_id: int, instruction_id: int, payload: InstructionPatch
 ):
-    person = _person(request, person_id, Action.PLAN)
-    instruction = selectors.instruction_for_person(person, instruction_id)
+    instruction = access.get_object_for_user(
+        request, StaffInstruction, instruction_id, Action.PLAN, person_id=person_id
+    )
     return services.instruction_update(
         instruction=instruction, by=request.user, **payload.dict(exclude_unset=True)
     )

@@ -72,13 +72,6 @@ def rhythm_for_person(person: Person, rhythm_id: int) -> ActivityRhythm:
     return rhythm
 
 
-def instruction_for_person(person: Person, instruction_id: int) -> StaffInstruction:
-    instruction = StaffInstruction.objects.filter(person=person, pk=instruction_id).first()
-    if instruction is None:
-        raise Http404("No such instruction.")
-    return instruction
-
-
 def routine_versions(routine: Routine) -> list[RoutineVersion]:
     """Every version, newest first, with steps and decisions."""
     return list(_routine_versions(routine.versions.all()))

@@ -13,18 +13,13 @@ from coplan.access import rules as access
 from coplan.access.rules import Action
 from coplan.lib.forms import form_errors_from
 from coplan.support import forms, selectors, services
-
-
-def _person(request: HttpRequest, person_id: int, action: Action, what: str | None = None):
-    person = access.get_person_for_user(
-        request.user, person_id, action, log_what=what, path=request.path
-    )
-    return person, access.capabilities(request.user, person)
+from coplan.support.models import ActivityRhythm, Routine, StaffInstruction
 
 
 @login_required
 def support_plan(request: HttpRequest, person_id: int) -> HttpResponse:
-    person, caps = _person(request, person_id, Action.VIEW_PLAN, "Support plan")
+    person = access.get_person_for_user(request, person_id, Action.VIEW_PLAN, what="Support plan")
+    caps = access.capabilities(request.user, person)
     return render(
         request,
         "support/plan.html",
@@ -38,7 +33,7 @@ class _Element:
 
     label: str
     url_prefix: str
-    get: Any
+    model: type[Model]
     versions: Any
     version_form: type[forms.VersionForm]
     formset: Any
@@ -55,7 +50,7 @@ class _Element:
 ROUTINE = _Element(
     label="routine",
     url_prefix="routine",
-    get=selectors.routine_for_person,
+    model=Routine,
     versions=selectors.routine_versions,
     version_form=forms.VersionForm,
     formset=forms.StepFormSet,
@@ -71,7 +66,7 @@ ROUTINE = _Element(
 RHYTHM = _Element(
     label="activity rhythm",
     url_prefix="rhythm",
-    get=selectors.rhythm_for_person,
+    model=ActivityRhythm,
     versions=selectors.rhythm_versions,
     version_form=forms.RhythmVersionForm,
     formset=forms.EntryFormSet,
@@ -99,8 +94,16 @@ def element_detail(
 ) -> HttpResponse:
     """A routine or rhythm: the version in force (or an earlier one) and every version."""
     el = _element(kind)
-    person, caps = _person(request, person_id, Action.VIEW_PLAN, f"Support plan: {el.label}")
-    element = el.get(person, pk)
+    element = access.get_object_for_user(
+        request,
+        el.model,
+        pk,
+        Action.VIEW_PLAN,
+        person_id=person_id,
+        what=f"Support plan: {el.label}",
+    )
+    person = element.person
+    caps = access.capabilities(request.user, person)
     versions = el.versions(element)
     if number is None:
         shown = next((v for v in versions if v.is_current), versions[0] if versions else None)
@@ -134,8 +137,15 @@ def _initial_from(el: _Element, version: Model | None) -> tuple[dict, list[dict]
 
 def _element_form(request: HttpRequest, person_id: int, kind: str, pk: int | None):
     el = _element(kind)
-    person, caps = _person(request, person_id, Action.PLAN)
-    element = el.get(person, pk) if pk else None
+    if pk:
+        element = access.get_object_for_user(
+            request, el.model, pk, Action.PLAN, person_id=person_id
+        )
+        person = element.person
+    else:
+        element = None
+        person = access.get_person_for_user(request, person_id, Action.PLAN, what=f"New {el.label}")
+    caps = access.capabilities(request.user, person)
     current = None
     if element is not None:
         current = next((v for v in el.versions(element) if v.is_current), None)
@@ -218,8 +228,8 @@ def element_revise(request: HttpRequest, person_id: int, kind: str, pk: int) -> 
 @require_POST
 def element_activate(request: HttpRequest, person_id: int, kind: str, pk: int) -> HttpResponse:
     el = _element(kind)
-    person, _ = _person(request, person_id, Action.PLAN)
-    element = el.get(person, pk)
+    element = access.get_object_for_user(request, el.model, pk, Action.PLAN, person_id=person_id)
+    person = element.person
     try:
         if request.POST.get("active") == "0":
             el.deactivate(**{el.kwarg: element}, by=request.user)
@@ -234,8 +244,17 @@ def element_activate(request: HttpRequest, person_id: int, kind: str, pk: int) -
 
 @login_required
 def instruction_form(request: HttpRequest, person_id: int, pk: int | None = None) -> HttpResponse:
-    person, caps = _person(request, person_id, Action.PLAN)
-    instruction = selectors.instruction_for_person(person, pk) if pk else None
+    if pk:
+        instruction = access.get_object_for_user(
+            request, StaffInstruction, pk, Action.PLAN, person_id=person_id
+        )
+        person = instruction.person
+    else:
+        instruction = None
+        person = access.get_person_for_user(
+            request, person_id, Action.PLAN, what="New staff instruction"
+        )
+    caps = access.capabilities(request.user, person)
     form = forms.InstructionForm(
         request.POST or None,
         instance=instruction,

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from coplan.access import rules as access
 from coplan.access.rules import Action
@@ -21,16 +21,10 @@ from coplan.risk.models import RiskPlan, RiskStage
 from coplan.risk.services import plans as risk_services
 
 
-def _person(request: HttpRequest, person_id: int, action: Action, what: str | None = None):
-    person = access.get_person_for_user(
-        request.user, person_id, action, log_what=what, path=request.path
-    )
-    return person, access.capabilities(request.user, person)
-
-
 @login_required
 def plan_list(request: HttpRequest, person_id: int) -> HttpResponse:
-    person, caps = _person(request, person_id, Action.VIEW_PLAN, "Risk plans")
+    person = access.get_person_for_user(request, person_id, Action.VIEW_PLAN, what="Risk plans")
+    caps = access.capabilities(request.user, person)
     plans = list(selectors.plans_for_person(person))
     waiting = []
     if Action.PLAN in caps:
@@ -52,10 +46,16 @@ def plan_list(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 def plan_new(request: HttpRequest, person_id: int, decision_id: int) -> HttpResponse:
-    person, caps = _person(request, person_id, Action.PLAN)
-    decision = get_object_or_404(
-        Decision, pk=decision_id, person=person, domain=Domain.RISK, status=Decision.Status.AGREED
+    decision = access.get_object_for_user(
+        request,
+        Decision.objects.filter(domain=Domain.RISK, status=Decision.Status.AGREED),
+        decision_id,
+        Action.PLAN,
+        person_id=person_id,
+        what="New risk plan",
     )
+    person = decision.person
+    caps = access.capabilities(request.user, person)
     chosen = decision.options.filter(is_chosen=True).first()
     form = risk_forms.RiskPlanForm(
         request.POST or None,
@@ -90,8 +90,15 @@ def plan_new(request: HttpRequest, person_id: int, decision_id: int) -> HttpResp
 
 @login_required
 def plan_detail(request: HttpRequest, person_id: int, plan_id: int) -> HttpResponse:
-    person, caps = _person(request, person_id, Action.VIEW_PLAN, "Risk plan")
-    plan = selectors.plan_for_person(person, plan_id)
+    plan = access.get_object_for_user(
+        request,
+        RiskPlan.objects.select_related("decision", "current_stage"),
+        plan_id,
+        Action.VIEW_PLAN,
+        person_id=person_id,
+    )
+    person = plan.person
+    caps = access.capabilities(request.user, person)
     page = selectors.plan_page(plan)
     points = selectors.trends(plan)
     context = {
@@ -118,10 +125,15 @@ def stage_change(
 ) -> HttpResponse:
     if direction not in ("forward", "back"):
         raise Http404("No such stage change.")
-    person, caps = _person(request, person_id, Action.SIGN_OFF)
-    plan = get_object_or_404(
-        RiskPlan.objects.select_related("current_stage"), pk=plan_id, person=person
+    plan = access.get_object_for_user(
+        request,
+        RiskPlan.objects.select_related("current_stage"),
+        plan_id,
+        Action.SIGN_OFF,
+        person_id=person_id,
     )
+    person = plan.person
+    caps = access.capabilities(request.user, person)
     current = plan.current_stage
     offset = 1 if direction == "forward" else -1
     target = RiskStage.objects.filter(plan=plan, number=current.number + offset).first()

@@ -25,18 +25,13 @@ from coplan.risk.models import RiskPlan, TravelCheckIn, TravelLog
 from coplan.risk.services import practice as services
 
 
-def _person(request: HttpRequest, person_id: int, action: Action, what: str | None = None):
-    person = access.get_person_for_user(
-        request.user, person_id, action, log_what=what, path=request.path
-    )
-    return person, access.capabilities(request.user, person)
-
-
-def _plan(person: Person, plan_id: int) -> RiskPlan:
-    return get_object_or_404(
-        RiskPlan.objects.select_related("person__service", "current_stage"),
-        pk=plan_id,
-        person=person,
+def _plan(request: HttpRequest, person_id: int, plan_id: int, action: Action) -> RiskPlan:
+    return access.get_object_for_user(
+        request,
+        RiskPlan.objects.select_related("current_stage"),
+        plan_id,
+        action,
+        person_id=person_id,
     )
 
 
@@ -83,8 +78,8 @@ def _record(
 
 @login_required
 def practice_new(request: HttpRequest, person_id: int, plan_id: int) -> HttpResponse:
-    person, caps = _person(request, person_id, Action.RECORD)
-    plan = _plan(person, plan_id)
+    plan = _plan(request, person_id, plan_id, Action.RECORD)
+    person, caps = plan.person, access.capabilities(request.user, plan.person)
     stage = plan.current_stage
     form = forms.PracticeSessionForm(request.POST or None, competencies=stage.competencies.all())
 
@@ -119,8 +114,8 @@ def practice_new(request: HttpRequest, person_id: int, plan_id: int) -> HttpResp
 
 @login_required
 def trip_new(request: HttpRequest, person_id: int, plan_id: int) -> HttpResponse:
-    person, caps = _person(request, person_id, Action.RECORD)
-    plan = _plan(person, plan_id)
+    plan = _plan(request, person_id, plan_id, Action.RECORD)
+    person, caps = plan.person, access.capabilities(request.user, plan.person)
     form = forms.TravelLogForm(request.POST or None)
 
     def save(data: dict[str, Any]):
@@ -147,8 +142,8 @@ def trip_new(request: HttpRequest, person_id: int, plan_id: int) -> HttpResponse
 
 @login_required
 def incident_new(request: HttpRequest, person_id: int, plan_id: int) -> HttpResponse:
-    person, caps = _person(request, person_id, Action.RECORD)
-    plan = _plan(person, plan_id)
+    plan = _plan(request, person_id, plan_id, Action.RECORD)
+    person, caps = plan.person, access.capabilities(request.user, plan.person)
     form = forms.RiskIncidentForm(request.POST or None)
 
     def save(data: dict[str, Any]):
@@ -179,11 +174,17 @@ def incident_new(request: HttpRequest, person_id: int, plan_id: int) -> HttpResp
     )
 
 
-def _trip(person: Person, plan: RiskPlan, log_id: int) -> TravelLog:
-    return get_object_or_404(
-        TravelLog.objects.select_related("stage", "recorded_by").prefetch_related("check_ins"),
-        pk=log_id,
-        plan=plan,
+def _trip(
+    request: HttpRequest, person_id: int, plan_id: int, log_id: int, action: Action
+) -> TravelLog:
+    return access.get_object_for_user(
+        request,
+        TravelLog.objects.filter(plan_id=plan_id)
+        .select_related("plan__current_stage", "stage", "recorded_by")
+        .prefetch_related("check_ins"),
+        log_id,
+        action,
+        person_id=person_id,
     )
 
 
@@ -217,15 +218,15 @@ def _trip_page(request, person, caps, plan, log, *, failed: tuple[str, int, Form
 
 @login_required
 def trip_detail(request: HttpRequest, person_id: int, plan_id: int, log_id: int) -> HttpResponse:
-    person, caps = _person(request, person_id, Action.VIEW_RECORDS, "Travel log")
-    plan = _plan(person, plan_id)
-    return _trip_page(request, person, caps, plan, _trip(person, plan, log_id))
+    log = _trip(request, person_id, plan_id, log_id, Action.VIEW_RECORDS)
+    caps = access.capabilities(request.user, log.person)
+    return _trip_page(request, log.person, caps, log.plan, log)
 
 
 def _trip_write(request, person_id, plan_id, log_id, *, make_form, save, which, pk):
-    person, caps = _person(request, person_id, Action.RECORD)
-    plan = _plan(person, plan_id)
-    log = _trip(person, plan, log_id)
+    log = _trip(request, person_id, plan_id, log_id, Action.RECORD)
+    person, plan = log.person, log.plan
+    caps = access.capabilities(request.user, person)
     form = make_form()
     if form.is_valid():
         try:
@@ -240,7 +241,8 @@ def _trip_write(request, person_id, plan_id, log_id, *, make_form, save, which, 
         else:
             messages.success(request, "Saved.")
             return redirect("risk:trip", person.pk, plan.pk, log.pk)
-    fresh = _trip(person, plan, log_id)
+    # The trip as the refused save left it.
+    fresh = _trip(request, person_id, plan_id, log_id, Action.RECORD)
     return _trip_page(request, person, caps, plan, fresh, failed=(which, pk, form))
 
 
