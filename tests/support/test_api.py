@@ -63,6 +63,7 @@ def test_create_and_change_routine_through_the_api(world):
             "decisions": [agreed_decision(world.person, world.manager, "Later?").pk],
             "steps": STEPS[:1],
             "change_reason": "Shower moved to the evening.",
+            "version": created.json()["version"],
         },
     )
     assert changed.status_code == 201

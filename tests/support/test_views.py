@@ -64,6 +64,7 @@ def test_earlier_version_stays_viewable(world, plan):
         "decisions": [decision.pk],
         "agency_summary": "Shower first.",
         "change_reason": "Sam changed their mind at the review.",
+        "version": routine.version,
         "steps-TOTAL_FORMS": "2",
         "steps-INITIAL_FORMS": "0",
         "steps-MIN_NUM_FORMS": "0",
@@ -146,7 +147,7 @@ def test_instruction_form_for_planners_only(world):
         "category": "communication",
         "title": "Two choices at once",
         "text": "Offer two choices, with pictures.",
-        "is_active": "on",
+        "activate": "on",
         "decisions": [decision.pk],
     }
     url = f"/people/{world.person.pk}/support/instructions/add/"
@@ -159,8 +160,9 @@ def test_activate_toggle_is_post_only_and_checked(world, plan):
     routine, _ = plan
     url = f"/people/{world.person.pk}/support/routine/{routine.pk}/in-force/"
     assert world.client_for(world.team_leader).get(url).status_code == 405
-    assert world.client_for(world.worker).post(url, {"active": "0"}).status_code == 403
-    world.client_for(world.team_leader).post(url, {"active": "0"})
+    off = {"active": "0", "version": routine.version}
+    assert world.client_for(world.worker).post(url, off).status_code == 403
+    world.client_for(world.team_leader).post(url, off)
     routine.refresh_from_db()
     assert routine.is_active is False
 
