@@ -1,7 +1,8 @@
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
-from coplan.accounts.services import api_token_authenticate, must_use_two_factor
+from coplan.accounts.services import must_use_two_factor
+from coplan.accounts.services import api_token_authenticate
 
 
 class TokenAuth(HttpBearer):
