@@ -455,7 +455,7 @@ def briefing_acknowledge(
         return briefing.acknowledged
 
     def create() -> BriefingAcknowledgement:
-        ack = BriefingAcknowledgement(booking=booking, user=by)
+        ack = BriefingAcknowledgement(booking=booking, user=by, acknowledged_at=timezone.now())
         ack.full_clean()
         ack.save()
         by_kind: dict[str, list[PlanVersion]] = {"routine": [], "rhythm": [], "instruction": []}

@@ -293,6 +293,13 @@ def _window(step: RoutineStep) -> str:
     return start + end
 
 
+def _same_step(old: RoutineStep, new: RoutineStep) -> bool:
+    if old.agreed_words and old.agreed_words == new.agreed_words:
+        return True
+    ratio = SequenceMatcher(a=old.title.lower(), b=new.title.lower(), autojunk=False).ratio()
+    return ratio >= 0.6
+
+
 def _step_changes(old: list[RoutineStep], new: list[RoutineStep]) -> list[Change]:
     changes: list[Change] = []
     added: list[RoutineStep] = []
@@ -315,16 +322,16 @@ def _step_changes(old: list[RoutineStep], new: list[RoutineStep]) -> list[Change
             changes.append(Change("moved", f"\u201c{step.title}\u201d is now step {step.position}"))
     removed = [s for s in removed if s.title.strip().lower() not in moved]
     added = [s for s in added if s.title.strip().lower() not in moved]
-    # A step whose title changed in place reads as reworded, not as one removed and one added.
-    by_place = {s.position: s for s in removed}
+    # A step whose title changed (same words to say, or a title much like the old one) reads
+    # as reworded, not as one step removed and another added.
     for step in list(added):
-        before = by_place.pop(step.position, None)
+        before = next((s for s in removed if _same_step(s, step)), None)
         if before is not None:
             removed.remove(before)
             added.remove(step)
-            changes.append(
-                Change("reworded", f"\u201c{before.title}\u201d is now \u201c{step.title}\u201d")
-            )
+            details = _step_details(before, step)
+            said = f"\u201c{before.title}\u201d is now \u201c{step.title}\u201d"
+            changes.append(Change("reworded", "; ".join([said, *details])))
     changes += [Change("added", f"Step added: \u201c{s.title}\u201d") for s in added]
     changes += [Change("removed", f"Step removed: \u201c{s.title}\u201d") for s in removed]
     return changes

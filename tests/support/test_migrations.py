@@ -12,7 +12,10 @@ from django.utils import timezone
 from coplan.support.models import StaffInstruction
 from tests.support.factories import agreed_decision
 
-BEFORE = [("support", "0003_risk_models_moved_to_risk"), ("delivery", "0005_risk_models_moved_to_risk")]
+BEFORE = [
+    ("support", "0003_risk_models_moved_to_risk"),
+    ("delivery", "0005_risk_models_moved_to_risk"),
+]
 
 
 def _executor() -> MigrationExecutor:
