@@ -16,6 +16,7 @@ from tests.support.factories import (
     MORNING_STEPS,
     morning_routine,
     revise_morning,
+    staff_instruction,
     tomorrow_at,
 )
 
@@ -200,13 +201,8 @@ def test_briefing_covers_staff_instructions_too(world, day_shift):
     with clock(today_at(6)):
         routine = morning_routine(world.person, world.team_leader)
         decision = routine.versions.get().decisions.get()
-        instruction = support_services.instruction_create(
-            person=world.person,
-            category="sensory",
-            title="Light",
-            text="Use the lamp.",
-            decisions=[decision],
-            by=world.team_leader,
+        instruction = staff_instruction(
+            world.person, world.team_leader, decision, title="Light", text="Use the lamp."
         )
     with clock(today_at(8)):
         ack = services.briefing_acknowledge(booking=day_shift, by=world.agency_later)

@@ -115,3 +115,17 @@ def revise_morning(routine, user, decision=None, *, steps=None, **fields):
             **fields,
         }
     )
+
+
+def staff_instruction(
+    person, user, decision=None, *, title="Quiet voices", text="Keep voices low."
+):
+    """A sensory staff instruction in force, from an agreed decision."""
+    return support_services.instruction_create(
+        person=person,
+        category="sensory",
+        title=title,
+        text=text,
+        decisions=[decision or agreed_decision(person, user)],
+        by=user,
+    )

@@ -2,7 +2,6 @@
 to the steps, and elements citing a superseded decision listed until re-cited or retired."""
 
 import uuid
-from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -20,6 +19,7 @@ from tests.support.factories import (
     agreed_decision,
     morning_routine,
     revise_morning,
+    staff_instruction,
     tomorrow_at,
     week_rhythm,
 )
@@ -202,13 +202,8 @@ def test_rhythm_entries_changed_with_the_summary_unchanged_asks_to_confirm(world
 
 def test_instruction_change_is_a_new_version_in_force_from_its_time(world):
     decision = agreed_decision(world.person, world.manager)
-    instruction = support_services.instruction_create(
-        person=world.person,
-        category="sensory",
-        title="Quiet voices",
-        text="Keep voices low in the morning.",
-        decisions=[decision],
-        by=world.team_leader,
+    instruction = staff_instruction(
+        world.person, world.team_leader, decision, text="Keep voices low in the morning."
     )
     v2 = support_services.instruction_revise(
         instruction=instruction,
@@ -296,18 +291,3 @@ def test_element_citing_a_superseded_decision_is_no_longer_listed_once_retired(w
     support_services.routine_deactivate(routine=routine, based_on=routine.version, by=world.manager)
     assert selectors.support_plan(world.person)["to_recite"] == []
     assert selectors.superseded_citations([world.service_a.pk]) == []
-
-
-def test_a_version_recorded_in_the_past_may_cite_what_was_agreed_then(world):
-    old = agreed_decision(world.person, world.manager, "Shower first?")
-    _supersede(world, old, "Breakfast first?")
-    routine = support_services.routine_create(
-        person=world.person,
-        name="Morning routine",
-        decisions=[old],
-        steps=[dict(s) for s in MORNING_STEPS],
-        activate=True,
-        effective_from=timezone.now() - timedelta(days=30),
-        by=world.team_leader,
-    )
-    assert routine.is_active

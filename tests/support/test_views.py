@@ -8,6 +8,7 @@ from tests.support.factories import (
     draft_decision,
     morning_routine,
     revise_morning,
+    staff_instruction,
     tomorrow_at,
     week_rhythm,
 )
@@ -288,14 +289,7 @@ def test_web_change_in_force_from_tomorrow_shows_both_versions(world, plan):
 
 def test_instruction_change_page_makes_a_new_version(world):
     decision = agreed_decision(world.person, world.manager)
-    instruction = support_services.instruction_create(
-        person=world.person,
-        category="sensory",
-        title="Quiet voices",
-        text="Keep voices low.",
-        decisions=[decision],
-        by=world.team_leader,
-    )
+    instruction = staff_instruction(world.person, world.team_leader, decision)
     url = f"/people/{world.person.pk}/support/instructions/{instruction.pk}/"
     client = world.client_for(world.team_leader)
     assert "Keep voices low." in client.get(url).content.decode()
@@ -368,14 +362,7 @@ def test_support_plan_page_queries_do_not_grow_with_elements(world, plan):
     for _ in range(3):
         routine = morning_routine(world.person, world.team_leader)
         revise_morning(routine, world.team_leader, effective_from=tomorrow_at(7))
-    support_services.instruction_create(
-        person=world.person,
-        category="sensory",
-        title="Quiet",
-        text="Low voices.",
-        decisions=[agreed_decision(world.person, world.manager)],
-        by=world.team_leader,
-    )
+    staff_instruction(world.person, world.team_leader)
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many.captured_queries) <= len(few.captured_queries) + 6  # the kinds' prefetches
