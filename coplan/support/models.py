@@ -92,9 +92,6 @@ class PlanVersion(CareRecord):
         """When staff on shift could first have met it: made, and in force."""
         return max(self.created_at or self.effective_from, self.effective_from)
 
-    def is_in_force_later(self, at: datetime | None = None) -> bool:
-        return self.effective_from > (at or timezone.now())
-
 
 def _one_current(field: str, name: str) -> models.UniqueConstraint:
     return models.UniqueConstraint(fields=[field], condition=Q(is_current=True), name=name)

@@ -166,7 +166,7 @@ def superseded_in(version: PlanVersion | None) -> list[Superseded]:
     return found
 
 
-def _place(element: PlanElement, now: datetime) -> None:
+def _place(element: PlanElement) -> None:
     """Set on an element its version in force, the versions still to come, and the newest."""
     element.in_force = element.in_force_versions[0] if element.in_force_versions else None
     element.upcoming = list(element.upcoming_versions)
@@ -191,7 +191,7 @@ def _elements(kind: Kind, person: Person, now: datetime) -> list[PlanElement]:
         )
     )
     for element in elements:
-        _place(element, now)
+        _place(element)
     return elements
 
 
