@@ -105,7 +105,6 @@ def element_detail(
             "in_force": in_force,
             "now": now,
             "superseded": selectors.superseded_in(current) if element.is_active else [],
-            "active_form": forms.ActiveForm(initial={"version": element.version}),
         },
     )
 

@@ -371,3 +371,16 @@ def test_support_plan_page_queries_do_not_grow_with_elements(world, plan):
     with CaptureQueriesContext(connection) as more:
         client.get(url)
     assert len(more.captured_queries) == many_count
+
+
+def test_web_take_out_of_force_from_a_stale_page_changes_nothing(world, plan):
+    routine, _ = plan
+    revise_morning(routine, world.team_leader)  # the routine is now at version 2
+    url = f"/people/{world.person.pk}/support/routine/{routine.pk}/in-force/"
+    response = world.client_for(world.manager).post(
+        url, {"active": "0", "version": "1"}, follow=True
+    )
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("Tariq Leader changed this" in m for m in messages)
+    routine.refresh_from_db()
+    assert (routine.is_active, routine.version) == (True, 2)
