@@ -37,6 +37,11 @@ class ShiftStepOut(Schema):
     picture: str
 
 
+class ChangeOut(Schema):
+    what: str = Field(description="new, added, removed, reworded, moved or changed")
+    text: str
+
+
 class RunTodayOut(Schema):
     id: int
     outcome: str
@@ -48,6 +53,7 @@ class ShiftRoutineOut(Schema):
     name: str
     version_id: int
     version_number: int
+    changes: list[ChangeOut] = Field(description="Since you last recorded for this person.")
     steps: list[ShiftStepOut]
     recorded_today: list[RunTodayOut]
 
@@ -65,12 +71,17 @@ class ShiftRhythmOut(Schema):
     name: str
     version_id: int
     version_number: int
+    changes: list[ChangeOut]
     today: list[ShiftEntryOut]
     choice_prompt: str
     alternatives: list[str]
 
 
 class InstructionBrief(Schema):
+    instruction_id: int
+    version_id: int
+    version_number: int
+    changes: list[ChangeOut]
     category: str
     title: str
     text: str
@@ -114,6 +125,7 @@ def _shift_person(ps: selectors.PersonShift) -> dict:
                 "name": rt.version.routine.name,
                 "version_id": rt.version.pk,
                 "version_number": rt.version.number,
+                "changes": rt.version.changes,
                 "steps": list(rt.version.steps.all()),
                 "recorded_today": rt.runs,
             }
@@ -125,6 +137,7 @@ def _shift_person(ps: selectors.PersonShift) -> dict:
                 "name": v.rhythm.name,
                 "version_id": v.pk,
                 "version_number": v.number,
+                "changes": v.changes,
                 "today": v.day_entries,
                 "choice_prompt": v.choice_prompt,
                 "alternatives": v.alternative_lines,
@@ -132,7 +145,18 @@ def _shift_person(ps: selectors.PersonShift) -> dict:
             for v in ps.rhythms
         ],
         "preparation_tonight": ps.preparation,
-        "instructions": ps.instructions,
+        "instructions": [
+            {
+                "instruction_id": v.instruction_id,
+                "version_id": v.pk,
+                "version_number": v.number,
+                "changes": v.changes,
+                "category": v.instruction.category,
+                "title": v.instruction.title,
+                "text": v.text,
+            }
+            for v in ps.instructions
+        ],
         "last_handover": None
         if handover is None
         else {
@@ -275,6 +299,7 @@ class BriefingOut(Schema):
     acknowledged_at: datetime
     routine_versions: list[int]
     rhythm_versions: list[int]
+    instruction_versions: list[int]
 
     @staticmethod
     def resolve_routine_versions(obj) -> list[int]:
@@ -283,6 +308,10 @@ class BriefingOut(Schema):
     @staticmethod
     def resolve_rhythm_versions(obj) -> list[int]:
         return sorted(v.pk for v in obj.rhythm_versions.all())
+
+    @staticmethod
+    def resolve_instruction_versions(obj) -> list[int]:
+        return sorted(v.pk for v in obj.instruction_versions.all())
 
 
 def _key(request: HttpRequest) -> str | None:
@@ -394,7 +423,12 @@ def record_practicality_flag(request: HttpRequest, person_id: int, payload: Prac
 
 
 class BriefingSummary(Schema):
+    kind: str
+    element_id: int
     name: str
+    version_id: int
+    version_number: int
+    changed: bool = Field(description="Newer than the briefing you last confirmed.")
     summary: list[str]
 
 
@@ -403,35 +437,58 @@ class BriefingPersonOut(Schema):
     display_name: str
     routines: list[BriefingSummary]
     rhythms: list[BriefingSummary]
+    instructions: list[BriefingSummary]
 
 
 class BriefingToReadOut(Schema):
     booking_id: int
-    acknowledged: bool
+    acknowledged: bool = Field(description="Confirmed, and still covering what is in force.")
+    due: bool
+    message: str | None = Field(description="Why you may not record yet, if you may not.")
     people: list[BriefingPersonOut]
+
+
+def _summary(version) -> dict:
+    element = version.element
+    if version.summary_lines:
+        lines = version.summary_lines
+    elif element.kind == "routine":
+        lines = [s.title for s in version.steps.all()]
+    elif element.kind == "instruction":
+        lines = [version.text]
+    else:
+        lines = []
+    return {
+        "kind": element.kind,
+        "element_id": element.pk,
+        "name": str(element),
+        "version_id": version.pk,
+        "version_number": version.number,
+        "changed": version.changed_since_briefing,
+        "summary": lines,
+    }
 
 
 @router.get("/bookings/{booking_id}/briefing", response=BriefingToReadOut)
 def read_briefing(request: HttpRequest, booking_id: int):
-    """The routine and rhythm summaries to read before your booked shift: from 2 hours
-    before it starts to its end, while you are a member of that service."""
-    briefing = access.get_briefing_for_user(request, booking_id)
-    booking = briefing.booking
+    """The routine, rhythm and instruction summaries to read before your booked shift."""
+    booking = access.get_briefing_for_user(request, booking_id).booking
+    briefing = selectors.briefing_for_booking(booking)
     return {
         "booking_id": booking.pk,
-        "acknowledged": selectors.briefed_for(booking),
+        "acknowledged": not briefing.due,
+        "due": briefing.due,
+        "message": services.briefing_refusal(briefing),
         "people": [
             {
                 "person_id": row["person"].pk,
                 "display_name": row["person"].display_name,
-                "routines": [
-                    {"name": v.routine.name, "summary": v.summary_lines} for v in row["routines"]
-                ],
-                "rhythms": [
-                    {"name": v.rhythm.name, "summary": v.summary_lines} for v in row["rhythms"]
-                ],
+                **{
+                    name: [_summary(v) for v in row[name]]
+                    for name in ("routines", "rhythms", "instructions")
+                },
             }
-            for row in selectors.briefing_rows(briefing)
+            for row in briefing.people
         ],
     }
 

@@ -1,10 +1,10 @@
 from datetime import date, timedelta
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from coplan.delivery import services
 from coplan.delivery.idempotency import new_key
 from coplan.delivery.models import ActivityRecord, Incident, RoutineRun
 from coplan.lib.forms import DateTimeLocalInput
@@ -16,7 +16,11 @@ def _now_minute():
 
 class RecordForm(forms.Form):
     """A shift record form: a hidden idempotency key made when the form is drawn, so a
-    resend of the same form saves one record; and when it happened (now, unless changed)."""
+    resend of the same form saves one record; and when it happened (now, unless changed).
+
+    It drives its service: `record_kwargs()` is what the service takes besides the person
+    and who records (the fields named in `service_fields`, and `links()`: the plan element
+    it is about)."""
 
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput, initial=new_key)
     occurred_at = forms.DateTimeField(
@@ -26,17 +30,34 @@ class RecordForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
         help_text="Change this if you are writing it down later.",
     )
+    service_fields: tuple[str, ...] = ()
 
     def visible(self):
         return [f for f in self if not f.is_hidden]
 
+    def links(self) -> dict[str, Any]:
+        return {}
+
+    def record_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "idempotency_key": data["idempotency_key"],
+            "occurred_at": data["occurred_at"],
+            **{name: data[name] for name in self.service_fields},
+            **self.links(),
+        }
+
 
 class RoutineRunForm(RecordForm):
+    """Each step with its picture and agreed words beside its tick box, and the order it was
+    used in: a number per step, filled in as the boxes are ticked (static/js/step-order.js),
+    or typed, without JavaScript. Unnumbered ticked steps follow, in the agreed order."""
+
     steps_used = forms.MultipleChoiceField(
         label="Steps used",
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="Tick each step you used. They are in the agreed order.",
+        help_text="Tick each step as you use it, in the order you use it.",
     )
     outcome = forms.ChoiceField(choices=RoutineRun.Outcome.choices, widget=forms.RadioSelect)
     deviations = forms.CharField(
@@ -51,19 +72,50 @@ class RoutineRunForm(RecordForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
+    service_fields = ("outcome", "deviations", "distress_noticed", "distress_notes")
 
-    def __init__(self, *args, version, **kwargs):
+    def __init__(self, *args, routine, version, **kwargs):
         super().__init__(*args, **kwargs)
+        self.routine = routine
         self.version = version
         self.steps = list(version.steps.all())
         self.fields["steps_used"].choices = [(str(s.pk), s.title) for s in self.steps]
-        if not self.is_bound:
-            self.fields["steps_used"].initial = [str(s.pk) for s in self.steps]
+        for step in self.steps:
+            self.fields[f"order_{step.pk}"] = forms.IntegerField(
+                label=f"Order used: {step.title}",
+                required=False,
+                min_value=1,
+                max_value=len(self.steps),
+                widget=forms.NumberInput(attrs={"class": "order-input", "inputmode": "numeric"}),
+            )
 
-    def ordered_steps(self) -> list[int]:
-        """Ticked steps, in the agreed order."""
-        ticked = {int(s) for s in self.cleaned_data.get("steps_used", [])}
-        return [s.pk for s in self.steps if s.pk in ticked]
+    def step_rows(self) -> list[dict[str, Any]]:
+        """For the template: each step with its tick box and its order box."""
+        boxes = {str(b.data["value"]): b for b in self["steps_used"]}
+        return [
+            {"step": s, "box": boxes[str(s.pk)], "order": self[f"order_{s.pk}"]} for s in self.steps
+        ]
+
+    def main_fields(self):
+        return [
+            f for f in self.visible() if f.name != "steps_used" and not f.name.startswith("order_")
+        ]
+
+    def clean(self):
+        data = super().clean()
+        ticked = {int(s) for s in data.get("steps_used", [])}
+        numbered = {s.pk: data.get(f"order_{s.pk}") for s in self.steps}
+        numbers = [n for n in numbered.values() if n is not None]
+        if len(numbers) != len(set(numbers)):
+            raise ValidationError("Give each step you used its own number in the order.")
+        used = [s for s in self.steps if s.pk in ticked or numbered[s.pk] is not None]
+        # Numbered first, by number; ticked without a number after, in the agreed order.
+        used.sort(key=lambda s: (numbered[s.pk] is None, numbered[s.pk] or 0, s.position))
+        data["ordered_steps"] = [s.pk for s in used]
+        return data
+
+    def links(self) -> dict[str, Any]:
+        return {"routine": self.routine, "steps_used": self.cleaned_data["ordered_steps"]}
 
 
 class ActivityRecordForm(RecordForm):
@@ -86,24 +138,25 @@ class ActivityRecordForm(RecordForm):
     alternative_offered = forms.CharField(
         label="If declined: the alternative offered", max_length=300, required=False
     )
+    service_fields = (
+        "offered",
+        "outcome",
+        "chosen",
+        "adjustments",
+        "decline_reason",
+        "alternative_offered",
+    )
 
-    def clean(self):
-        data = super().clean()
-        if "outcome" in data:
-            try:
-                services.activity_record_check(
-                    outcome=data["outcome"],
-                    chosen=data.get("chosen", ""),
-                    adjustments=data.get("adjustments", ""),
-                    decline_reason=data.get("decline_reason", ""),
-                )
-            except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for name, errors in exc.error_dict.items():
-                        self.add_error(name if name in self.fields else None, errors)
-                else:
-                    self.add_error(None, exc)
-        return data
+    def __init__(self, *args, entry=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.entry = entry
+        if entry is not None and not self.is_bound:
+            self.fields["offered"].initial = entry.activity
+
+    def links(self) -> dict[str, Any]:
+        if self.entry is None:
+            return {}
+        return {"rhythm": self.entry.version.rhythm, "entry": self.entry}
 
 
 class DailyNoteForm(RecordForm):
@@ -113,9 +166,35 @@ class DailyNoteForm(RecordForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
+    service_fields = ("text", "persons_words")
 
 
-class IncidentForm(RecordForm):
+class _PlanLinkForm(RecordForm):
+    """A record that may name the routine or rhythm in force it is about."""
+
+    plan_element = forms.ChoiceField(label="Part of the plan involved")
+    none_label: str | None = None
+
+    def __init__(self, *args, routines, rhythms, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [
+            *[(f"routine:{r.pk}", r.name) for r in routines],
+            *[(f"rhythm:{r.pk}", r.name) for r in rhythms],
+        ]
+        if self.none_label is not None:
+            choices.insert(0, ("", self.none_label))
+        self.fields["plan_element"].choices = choices
+        self._elements = {
+            **{f"routine:{r.pk}": ("routine", r) for r in routines},
+            **{f"rhythm:{r.pk}": ("rhythm", r) for r in rhythms},
+        }
+
+    def links(self) -> dict[str, Any]:
+        found = self._elements.get(self.cleaned_data.get("plan_element") or "")
+        return {found[0]: found[1]} if found else {}
+
+
+class IncidentForm(_PlanLinkForm):
     incident_type = forms.ChoiceField(label="Type", choices=Incident.Type.choices)
     severity = forms.ChoiceField(choices=Incident.Severity.choices, widget=forms.RadioSelect)
     what_happened = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
@@ -126,28 +205,23 @@ class IncidentForm(RecordForm):
     other_plan_element = forms.CharField(
         label="Another part of the plan", max_length=200, required=False
     )
-
-    def __init__(self, *args, routines, rhythms, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["plan_element"].choices = [
-            ("", "None, or another part"),
-            *[(f"routine:{r.pk}", r.name) for r in routines],
-            *[(f"rhythm:{r.pk}", r.name) for r in rhythms],
-        ]
-        self._routines = {r.pk: r for r in routines}
-        self._rhythms = {r.pk: r for r in rhythms}
-
-    def plan_link(self) -> dict:
-        return _plan_link(self.cleaned_data.get("plan_element", ""), self._routines, self._rhythms)
-
-
-def _plan_link(value: str, routines: dict, rhythms: dict) -> dict:
-    kind, _, pk = (value or "").partition(":")
-    if kind == "routine":
-        return {"routine": routines[int(pk)]}
-    if kind == "rhythm":
-        return {"rhythm": rhythms[int(pk)]}
-    return {}
+    none_label = "None, or another part"
+    field_order = [
+        "occurred_at",
+        "incident_type",
+        "severity",
+        "what_happened",
+        "actions_taken",
+        "plan_element",
+        "other_plan_element",
+    ]
+    service_fields = (
+        "incident_type",
+        "severity",
+        "what_happened",
+        "actions_taken",
+        "other_plan_element",
+    )
 
 
 class HandoverNoteForm(RecordForm):
@@ -155,23 +229,13 @@ class HandoverNoteForm(RecordForm):
     watch_for = forms.CharField(
         label="For the next shift", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    service_fields = ("summary", "watch_for")
 
 
-class PracticalityFlagForm(RecordForm):
+class PracticalityFlagForm(_PlanLinkForm):
     plan_element = forms.ChoiceField(label="Which part of the plan is not practical")
     what_happened = forms.CharField(label="What happened", widget=forms.Textarea(attrs={"rows": 4}))
-
-    def __init__(self, *args, routines, rhythms, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["plan_element"].choices = [
-            *[(f"routine:{r.pk}", r.name) for r in routines],
-            *[(f"rhythm:{r.pk}", r.name) for r in rhythms],
-        ]
-        self._routines = {r.pk: r for r in routines}
-        self._rhythms = {r.pk: r for r in rhythms}
-
-    def plan_link(self) -> dict:
-        return _plan_link(self.cleaned_data.get("plan_element", ""), self._routines, self._rhythms)
+    service_fields = ("what_happened",)
 
 
 class PeriodForm(forms.Form):

@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from coplan.accounts.models import ShiftBooking
 from coplan.lib.models import CareRecord, TimeStampedModel
 from coplan.people.models import Person
-from coplan.support.models import RhythmEntry, RhythmVersion, RoutineVersion
+from coplan.support.models import InstructionVersion, RhythmEntry, RhythmVersion, RoutineVersion
 
 LATE_AFTER = timedelta(hours=2)
 
@@ -227,23 +227,39 @@ class PracticalityFlag(ShiftRecord):
 
 
 class BriefingAcknowledgement(TimeStampedModel):
-    """An agency worker confirmed reading the routine summaries for their booked shift."""
+    """An agency worker confirmed reading the briefing for their booked shift: the routine,
+    rhythm and instruction versions it showed. A newer version of any of them makes the
+    briefing due again; confirming it then is a new acknowledgement, and the earlier ones
+    stay as the record of what was read when."""
 
-    booking = models.OneToOneField(
-        ShiftBooking, on_delete=models.CASCADE, related_name="briefing_acknowledgement"
+    booking = models.ForeignKey(
+        ShiftBooking, on_delete=models.CASCADE, related_name="briefing_acknowledgements"
     )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     acknowledged_at = models.DateTimeField(default=timezone.now)
     routine_versions = models.ManyToManyField(RoutineVersion, blank=True, related_name="+")
     rhythm_versions = models.ManyToManyField(RhythmVersion, blank=True, related_name="+")
+    instruction_versions = models.ManyToManyField(InstructionVersion, blank=True, related_name="+")
 
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-acknowledged_at"]
+        ordering = ["-acknowledged_at", "-id"]
+        indexes = [
+            models.Index(fields=["booking", "-acknowledged_at"], name="briefing_booking_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} briefed for {self.booking}"
+
+    @property
+    def version_ids(self) -> set[tuple[str, int]]:
+        """What it covered, as (kind, version id) pairs (versions prefetched)."""
+        return {
+            *(("routine", v.pk) for v in self.routine_versions.all()),
+            *(("rhythm", v.pk) for v in self.rhythm_versions.all()),
+            *(("instruction", v.pk) for v in self.instruction_versions.all()),
+        }
 
 
 class IdempotencyKey(models.Model):

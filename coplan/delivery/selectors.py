@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import F, Max, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from coplan.access import rules as access
@@ -25,7 +25,19 @@ from coplan.delivery.models import (
 )
 from coplan.people.models import CommunicationNeed, Person
 from coplan.support import selectors as support_selectors
-from coplan.support.models import RhythmVersion, Routine, RoutineVersion, StaffInstruction
+from coplan.support.models import (
+    InstructionVersion,
+    PlanVersion,
+    RhythmVersion,
+    Routine,
+    RoutineVersion,
+)
+from coplan.support.services import INSTRUCTION, KINDS, RHYTHM, ROUTINE
+
+# Without a record of theirs for the person, a worker is shown the changes of the last week.
+CHANGE_NOTICE = timedelta(days=7)
+# Every kind of shift record a worker makes here (risk's practice sessions sit above).
+RECORDS = (RoutineRun, ActivityRecord, DailyNote, Incident, HandoverNote, PracticalityFlag)
 
 
 @dataclass
@@ -36,13 +48,29 @@ class RoutineToday:
 
 @dataclass
 class PersonShift:
+    """One person on the shift view. Each version in force carries `changes`: what changed
+    since this worker last recorded for the person (empty if nothing did)."""
+
     person: Person
     routines: list[RoutineToday] = field(default_factory=list)
     rhythms: list[RhythmVersion] = field(default_factory=list)
     activities_today: list[ActivityRecord] = field(default_factory=list)
-    instructions: list[StaffInstruction] = field(default_factory=list)
+    instructions: list[InstructionVersion] = field(default_factory=list)
     last_handover: HandoverNote | None = None
     may_record: bool = True
+    last_recorded_at: datetime | None = None
+
+    @property
+    def versions(self) -> list[PlanVersion]:
+        return [*(r.version for r in self.routines), *self.rhythms, *self.instructions]
+
+    @property
+    def changed(self) -> list[PlanVersion]:
+        return [v for v in self.versions if v.changes]
+
+    @property
+    def instructions_changed(self) -> bool:
+        return any(v.changes for v in self.instructions)
 
     @property
     def preparation(self) -> list[str]:
@@ -63,7 +91,7 @@ def running_bookings(user: User, at: datetime | None = None) -> list[ShiftBookin
     moment = at or timezone.now()
     return list(
         ShiftBooking.objects.filter(user=user, starts_at__lte=moment, ends_at__gt=moment)
-        .select_related("service", "briefing_acknowledgement")
+        .select_related("service")
         .order_by("starts_at")
     )
 
@@ -116,7 +144,7 @@ def shift_for_user(user: User, *, path: str = "") -> Shift:
         b
         for b in bookings
         if access.staff_role(user, b.service_id) == Membership.Role.AGENCY_WORKER
-        and not hasattr(b, "briefing_acknowledgement")
+        and briefing_state(b).due
     ]
     unbriefed_services = {b.service_id for b in briefing_due}
     briefing_services = list(access.services_for_user(user, Action.PLAN))
@@ -129,13 +157,16 @@ def shift_for_user(user: User, *, path: str = "") -> Shift:
         by_person[p.pk].may_record = p.service_id not in unbriefed_services
     since = _start_of_today()
     runs: dict[int, list[RoutineRun]] = defaultdict(list)
-    for run in RoutineRun.objects.filter(person_id__in=ids, occurred_at__gte=since).order_by(
-        "occurred_at"
+    # Today's runs of each routine, under whichever of its versions they were made.
+    for run in (
+        RoutineRun.objects.filter(person_id__in=ids, occurred_at__gte=since)
+        .annotate(routine_id=F("routine_version__routine_id"))
+        .order_by("occurred_at")
     ):
-        runs[run.routine_version_id].append(run)
+        runs[run.routine_id].append(run)
     for version in support_selectors.routines_in_force(ids):
         by_person[version.routine.person_id].routines.append(
-            RoutineToday(version=version, runs=runs.get(version.pk, []))
+            RoutineToday(version=version, runs=runs.get(version.routine_id, []))
         )
     for version in support_selectors.rhythms_in_force(ids, weekday=timezone.localdate().weekday()):
         by_person[version.rhythm.person_id].rhythms.append(version)
@@ -144,11 +175,12 @@ def shift_for_user(user: User, *, path: str = "") -> Shift:
     ):
         by_person[record.person_id].activities_today.append(record)
     for instruction in support_selectors.instructions_in_force(ids):
-        by_person[instruction.person_id].instructions.append(instruction)
+        by_person[instruction.instruction.person_id].instructions.append(instruction)
     for ps in by_person.values():
         ps.routines.sort(key=_first_window)
     for person_id, note in _last_handovers(ids).items():
         by_person[person_id].last_handover = note
+    _mark_changes(user, by_person)
     AccessLog.objects.bulk_create(
         [
             AccessLog(
@@ -160,21 +192,138 @@ def shift_for_user(user: User, *, path: str = "") -> Shift:
     return Shift(list(by_person.values()), bookings, briefing_due, briefing_services)
 
 
-def briefing_rows(briefing: access.Briefing) -> list[dict]:
-    """The routine and rhythm summaries an agency worker reads before the shift, for each
-    person the briefing tells them about."""
-    people = briefing.people
-    ids = [p.pk for p in people]
-    routines = defaultdict(list)
-    for v in support_selectors.routines_in_force(ids):
-        routines[v.routine.person_id].append(v)
-    rhythms = defaultdict(list)
-    for v in support_selectors.rhythms_in_force(ids):
-        rhythms[v.rhythm.person_id].append(v)
-    return [
-        {"person": p, "routines": routines.get(p.pk, []), "rhythms": rhythms.get(p.pk, [])}
-        for p in people
+def last_recorded(user: User, person_ids: list[int]) -> dict[int, datetime]:
+    """When this user last wrote a shift record for each person (one query)."""
+    per_model = [
+        model.objects.filter(recorded_by=user, person_id__in=person_ids)
+        .values("person_id")
+        .annotate(last=Max("created_at"))
+        .order_by()
+        for model in RECORDS
     ]
+    found: dict[int, datetime] = {}
+    for row in per_model[0].union(*per_model[1:], all=True):
+        person_id, last = row["person_id"], row["last"]
+        if person_id not in found or last > found[person_id]:
+            found[person_id] = last
+    return found
+
+
+def _mark_changes(user: User, by_person: dict[int, PersonShift]) -> None:
+    """Set on each version in force what changed since the worker last recorded for the
+    person: against the version that was in force then. A worker who has never recorded for
+    the person sees the changes of the last week, against the version before."""
+    now = timezone.now()
+    last = last_recorded(user, list(by_person))
+    changed: dict[str, list[PlanVersion]] = defaultdict(list)
+    for ps in by_person.values():
+        ps.last_recorded_at = last.get(ps.person.pk)
+        since = ps.last_recorded_at or now - CHANGE_NOTICE
+        for version in ps.versions:
+            version.changes = []
+            if version.reached_staff_at > since:
+                changed[version.element.kind].append(version)
+    for kind, versions in changed.items():
+        later = [v.element_id for v in versions if v.number > 1]
+        earlier = support_selectors.earlier_versions(KINDS[kind], later) if later else {}
+        for version in versions:
+            history = [v for v in earlier.get(version.element_id, []) if v.number < version.number]
+            seen_at = last.get(version.element.person_id)
+            before = (
+                support_selectors.in_force_among(history, seen_at)
+                if seen_at is not None
+                else (history[-1] if history else None)
+            )
+            version.changes = support_selectors.changes_between(before, version)
+
+
+@dataclass
+class Briefing:
+    """What an agency worker reads before a booked shift: every routine, rhythm and staff
+    instruction in force in the service during it (`people`), whether they confirmed
+    reading it (`acknowledged`, the latest confirmation) and what is in force now that it
+    did not cover (`changed`: a newer version, or something newly in force)."""
+
+    booking: ShiftBooking
+    acknowledged: BriefingAcknowledgement | None
+    versions: list[PlanVersion]
+    changed: list[PlanVersion]
+    people: list[dict] = field(default_factory=list)
+
+    @property
+    def due(self) -> bool:
+        return self.acknowledged is None or bool(self.changed)
+
+
+def briefing_moment(booking: ShiftBooking, at: datetime | None = None) -> datetime:
+    """The plan a briefing shows: the one in force now, or when a later shift starts."""
+    return max(at or timezone.now(), booking.starts_at)
+
+
+def _service_people(booking: ShiftBooking):
+    return Person.objects.filter(service_id=booking.service_id, is_active=True)
+
+
+def latest_acknowledgement(booking: ShiftBooking) -> BriefingAcknowledgement | None:
+    return (
+        booking.briefing_acknowledgements.order_by("-acknowledged_at", "-id")
+        .prefetch_related("routine_versions", "rhythm_versions", "instruction_versions")
+        .first()
+    )
+
+
+def _uncovered(
+    versions: list[PlanVersion], ack: BriefingAcknowledgement | None
+) -> list[PlanVersion]:
+    if ack is None:
+        return []
+    covered = ack.version_ids
+    return [v for v in versions if (v.element.kind, v.pk) not in covered]
+
+
+def briefing_state(booking: ShiftBooking, at: datetime | None = None) -> Briefing:
+    """Whether the briefing is due, without what it says (seven queries)."""
+    moment = briefing_moment(booking, at)
+    people = _service_people(booking).values("pk")
+    versions: list[PlanVersion] = [
+        *support_selectors.versions_in_force(ROUTINE, people, moment),
+        *support_selectors.versions_in_force(RHYTHM, people, moment),
+        *support_selectors.versions_in_force(INSTRUCTION, people, moment),
+    ]
+    ack = latest_acknowledgement(booking)
+    return Briefing(booking, ack, versions, _uncovered(versions, ack))
+
+
+def briefing_for_booking(booking: ShiftBooking, at: datetime | None = None) -> Briefing:
+    """The briefing to read: each person's routine and rhythm summaries (or, without one,
+    the steps) and staff instructions, as in force during the shift, with what changed
+    since the worker last confirmed it marked."""
+    moment = briefing_moment(booking, at)
+    people = list(_service_people(booking).order_by("given_name", "family_name"))
+    ids = [p.pk for p in people]
+    grouped: dict[str, dict[int, list]] = {
+        "routines": defaultdict(list),
+        "rhythms": defaultdict(list),
+        "instructions": defaultdict(list),
+    }
+    versions: list[PlanVersion] = []
+    for name, found in (
+        ("routines", support_selectors.routines_in_force(ids, at=moment)),
+        ("rhythms", support_selectors.rhythms_in_force(ids, at=moment)),
+        ("instructions", support_selectors.instructions_in_force(ids, at=moment)),
+    ):
+        for v in found:
+            grouped[name][v.element.person_id].append(v)
+            versions.append(v)
+    ack = latest_acknowledgement(booking)
+    changed = _uncovered(versions, ack)
+    changed_ids = {(v.element.kind, v.pk) for v in changed}
+    for v in versions:
+        v.changed_since_briefing = (v.element.kind, v.pk) in changed_ids
+    rows = [
+        {"person": p, **{name: grouped[name].get(p.pk, []) for name in grouped}} for p in people
+    ]
+    return Briefing(booking, ack, versions, changed, rows)
 
 
 def briefings_for_service(service_id: int, *, days: int = 14) -> list[ShiftBooking]:
@@ -190,7 +339,14 @@ def briefings_for_service(service_id: int, *, days: int = 14) -> list[ShiftBooki
             ends_at__gte=now - timedelta(days=days),
             starts_at__lte=now + timedelta(days=days),
         )
-        .select_related("user", "briefing_acknowledgement")
+        .select_related("user")
+        .prefetch_related(
+            Prefetch(
+                "briefing_acknowledgements",
+                queryset=BriefingAcknowledgement.objects.order_by("-acknowledged_at", "-id"),
+                to_attr="acknowledgements",
+            )
+        )
         .order_by("-starts_at")
     )
 
@@ -340,7 +496,3 @@ def delivery_report(person: Person, start: date, end: date) -> dict:
             person=person, occurred_at__gte=begin, occurred_at__lt=finish
         ).count(),
     }
-
-
-def briefed_for(booking: ShiftBooking) -> bool:
-    return BriefingAcknowledgement.objects.filter(booking=booking).exists()

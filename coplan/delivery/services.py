@@ -1,10 +1,15 @@
 """Every shift record is written here, once per idempotency key (see idempotency.py).
 
 The rules the records keep, the same for the web form and the API:
-- a record points at the plan version in force when it is made;
+- a record points at the plan version in force when the thing happened;
+- a routine run keeps the steps in the order they were used; "completed" needs a step used;
 - an activity record says what the person chose or what was adjusted, never only that they
   attended; a decline says why;
-- an agency worker records only on a booked shift, and only after confirming the briefing.
+- an agency worker records only on a booked shift, and only after confirming its briefing,
+  again whenever a newer version of anything in it has come into force.
+
+Every record goes through one path (`_record`): who records, when it happened, the plan
+version it is made under, validation, and one save per key.
 """
 
 from collections.abc import Callable, Sequence
@@ -18,7 +23,7 @@ from django.utils import timezone
 from coplan.access import rules as access
 from coplan.access.rules import Action
 from coplan.accounts.models import Membership, ShiftBooking, User
-from coplan.delivery import idempotency
+from coplan.delivery import idempotency, selectors
 from coplan.delivery.models import (
     ActivityRecord,
     BriefingAcknowledgement,
@@ -32,8 +37,11 @@ from coplan.delivery.models import (
 from coplan.lib import events
 from coplan.lib.dates import occurred
 from coplan.people.models import Person
+from coplan.support import selectors as support_selectors
 from coplan.support.models import (
     ActivityRhythm,
+    PlanElement,
+    PlanVersion,
     RhythmEntry,
     RhythmVersion,
     Routine,
@@ -53,10 +61,18 @@ DISTRESS_NEEDS_NOTES = "Say what distress you noticed and what helped."
 DEVIATION_NEEDS_WHY = (
     "Some agreed steps were left out or done in another order: say what was different and why."
 )
+DONE_NEEDS_A_STEP = (
+    "Tick the steps you used: a routine completed (or partly) used at least one step. If none "
+    "was used, record it as refused."
+)
 NOT_IN_FORCE = "This is not in force on shift: it has no agreed, active version."
 BRIEFING_FIRST = (
     "Read and confirm the shift briefing before you record: it holds the routine summaries "
     "for this shift."
+)
+BRIEFING_AGAIN = (
+    "The plan changed since you read the briefing ({changed}): read the changes and confirm "
+    "the briefing again before you record."
 )
 NO_BOOKING = "Agency staff record only during a shift they are booked on."
 
@@ -75,67 +91,102 @@ def running_booking(user: User, service_id: int, at: datetime | None = None) -> 
     )
 
 
+def briefing_refusal(briefing: selectors.Briefing) -> str | None:
+    """Why an agency worker may not record yet on this booking, or None."""
+    if briefing.acknowledged is None:
+        return BRIEFING_FIRST
+    if briefing.changed:
+        return BRIEFING_AGAIN.format(changed="; ".join(str(v) for v in briefing.changed))
+    return None
+
+
 def recording_booking(*, person: Person, by: User) -> ShiftBooking | None:
-    """The booking this record is made on; refuses agency staff outside a booked shift or
-    before they have confirmed its briefing."""
+    """The booking this record is made on; refuses agency staff outside a booked shift, or
+    before they have confirmed its briefing as it stands now."""
     access.require(by, Action.RECORD, person)
     booking = running_booking(by, person.service_id)
     if access.staff_role(by, person.service_id) == Membership.Role.AGENCY_WORKER:
         if booking is None:
             raise PermissionDenied(NO_BOOKING)
-        if not BriefingAcknowledgement.objects.filter(booking=booking).exists():
-            raise PermissionDenied(BRIEFING_FIRST)
+        refusal = briefing_refusal(selectors.briefing_state(booking))
+        if refusal:
+            raise PermissionDenied(refusal)
     return booking
 
 
-def _save(
+def in_force(element: PlanElement | None, person: Person, at: datetime) -> PlanVersion | None:
+    """The version of a routine or rhythm in force when the thing happened."""
+    if element is None:
+        return None
+    if element.person_id != person.pk:
+        raise ValidationError(
+            {element.kind: f"That {element.label} is not one of {person.called}'s."}
+        )
+    version = support_selectors.version_in_force(element, at) if element.is_active else None
+    if version is None:
+        raise ValidationError({element.kind: NOT_IN_FORCE})
+    return version
+
+
+def _record(
     model: type[R],
     *,
     person: Person,
+    occurred_at: datetime | None,
     key: Any,
     by: User,
     body: dict[str, Any],
-    build: Callable[[ShiftBooking | None], R],
+    build: Callable[[datetime], R],
 ) -> R:
-    """Check who records, build and validate the record, and save it once per key."""
+    """The one path of every shift record: check who records, build the record for the
+    moment it happened, validate it, and save it once per key."""
 
     def create() -> R:
         booking = recording_booking(person=person, by=by)
-        record = build(booking)
+        at = occurred(occurred_at)
+        record = build(at)
+        record.person = person
+        record.occurred_at = at
+        record.recorded_by = by
+        record.booking = booking
         record.full_clean()
         record.save()
         events.record_committed(model=model, person_id=person.pk, record_id=record.pk)
         return record
 
     record, _ = idempotency.save_once(
-        key=key, user=by, model=model, body={"person": person.pk, **body}, create=create
+        key=key,
+        user=by,
+        model=model,
+        body={"person": person, "occurred_at": occurred_at, **body},
+        create=create,
     )
     return record
 
 
-def _current_routine_version(routine: Routine, person: Person) -> RoutineVersion:
-    if routine.person_id != person.pk:
-        raise ValidationError({"routine": f"That routine is not one of {person.called}'s."})
-    version = (
-        RoutineVersion.objects.filter(routine=routine, is_current=True)
-        .prefetch_related("steps")
-        .first()
-    )
-    if version is None or not routine.is_active:
-        raise ValidationError({"routine": NOT_IN_FORCE})
-    return version
-
-
-def _current_rhythm_version(rhythm: ActivityRhythm, person: Person) -> RhythmVersion:
-    if rhythm.person_id != person.pk:
-        raise ValidationError({"rhythm": f"That rhythm is not one of {person.called}'s."})
-    version = RhythmVersion.objects.filter(rhythm=rhythm, is_current=True).first()
-    if version is None or not rhythm.is_active:
-        raise ValidationError({"rhythm": NOT_IN_FORCE})
-    return version
-
-
 # Records
+
+
+def routine_run_check(
+    *,
+    version: RoutineVersion,
+    outcome: str,
+    steps_used: Sequence[int],
+    deviations: str = "",
+    distress_noticed: bool = False,
+    distress_notes: str = "",
+) -> None:
+    """The rules for a routine run, so a form can show them before saving too."""
+    steps = list(steps_used)
+    agreed = [s.pk for s in version.steps.all()]
+    if len(set(steps)) != len(steps) or not set(steps) <= set(agreed):
+        raise ValidationError({"steps_used": "Choose steps from the routine in force, each once."})
+    if outcome != RoutineRun.Outcome.REFUSED and not steps:
+        raise ValidationError({"steps_used": DONE_NEEDS_A_STEP})
+    if outcome != RoutineRun.Outcome.REFUSED and steps != agreed and not deviations.strip():
+        raise ValidationError({"deviations": DEVIATION_NEEDS_WHY})
+    if distress_noticed and not distress_notes.strip():
+        raise ValidationError({"distress_notes": DISTRESS_NEEDS_NOTES})
 
 
 @transaction.atomic
@@ -152,42 +203,46 @@ def routine_run_record(
     idempotency_key: Any,
     by: User,
 ) -> RoutineRun:
+    """A routine as it happened: the steps in the order they were used."""
     steps = [int(s) for s in steps_used]
     body = {
-        "routine": routine.pk,
+        "routine": routine,
         "outcome": outcome,
         "steps_used": steps,
         "deviations": deviations,
         "distress_noticed": distress_noticed,
         "distress_notes": distress_notes,
-        "occurred_at": occurred_at,
     }
 
-    def build(booking: ShiftBooking | None) -> RoutineRun:
-        version = _current_routine_version(routine, person)
-        agreed = [s.pk for s in version.steps.all()]
-        if len(set(steps)) != len(steps) or not set(steps) <= set(agreed):
-            raise ValidationError(
-                {"steps_used": "Choose steps from the routine in force, each once."}
-            )
-        if outcome != RoutineRun.Outcome.REFUSED and steps != agreed and not deviations.strip():
-            raise ValidationError({"deviations": DEVIATION_NEEDS_WHY})
-        if distress_noticed and not distress_notes.strip():
-            raise ValidationError({"distress_notes": DISTRESS_NEEDS_NOTES})
+    def build(at: datetime) -> RoutineRun:
+        version = in_force(routine, person, at)
+        assert isinstance(version, RoutineVersion)
+        routine_run_check(
+            version=version,
+            outcome=outcome,
+            steps_used=steps,
+            deviations=deviations,
+            distress_noticed=distress_noticed,
+            distress_notes=distress_notes,
+        )
         return RoutineRun(
-            person=person,
             routine_version=version,
             steps_used=steps,
             deviations=deviations.strip(),
             outcome=outcome,
             distress_noticed=distress_noticed,
             distress_notes=distress_notes.strip(),
-            occurred_at=occurred(occurred_at),
-            recorded_by=by,
-            booking=booking,
         )
 
-    return _save(RoutineRun, person=person, key=idempotency_key, by=by, body=body, build=build)
+    return _record(
+        RoutineRun,
+        person=person,
+        occurred_at=occurred_at,
+        key=idempotency_key,
+        by=by,
+        body=body,
+        build=build,
+    )
 
 
 def activity_record_check(
@@ -217,29 +272,25 @@ def activity_record_create(
     by: User,
 ) -> ActivityRecord:
     body = {
-        "rhythm": rhythm.pk if rhythm else None,
-        "entry": entry.pk if entry else None,
+        "rhythm": rhythm,
+        "entry": entry,
         "offered": offered,
         "outcome": outcome,
         "chosen": chosen,
         "adjustments": adjustments,
         "decline_reason": decline_reason,
         "alternative_offered": alternative_offered,
-        "occurred_at": occurred_at,
     }
 
-    def build(booking: ShiftBooking | None) -> ActivityRecord:
+    def build(at: datetime) -> ActivityRecord:
         activity_record_check(
             outcome=outcome, chosen=chosen, adjustments=adjustments, decline_reason=decline_reason
         )
-        version = None
-        the_rhythm = rhythm or (entry.version.rhythm if entry else None)
-        if the_rhythm is not None:
-            version = _current_rhythm_version(the_rhythm, person)
-            if entry is not None and entry.version_id != version.pk:
-                raise ValidationError({"entry": "That activity is not in the rhythm in force."})
+        version = in_force(rhythm or (entry.version.rhythm if entry else None), person, at)
+        if entry is not None and entry.version_id != getattr(version, "pk", None):
+            raise ValidationError({"entry": "That activity is not in the rhythm in force."})
+        assert version is None or isinstance(version, RhythmVersion)
         return ActivityRecord(
-            person=person,
             rhythm_version=version,
             entry=entry,
             offered=offered.strip(),
@@ -248,12 +299,17 @@ def activity_record_create(
             adjustments=adjustments.strip(),
             decline_reason=decline_reason.strip(),
             alternative_offered=alternative_offered.strip(),
-            occurred_at=occurred(occurred_at),
-            recorded_by=by,
-            booking=booking,
         )
 
-    return _save(ActivityRecord, person=person, key=idempotency_key, by=by, body=body, build=build)
+    return _record(
+        ActivityRecord,
+        person=person,
+        occurred_at=occurred_at,
+        key=idempotency_key,
+        by=by,
+        body=body,
+        build=build,
+    )
 
 
 @transaction.atomic
@@ -266,19 +322,15 @@ def daily_note_create(
     idempotency_key: Any,
     by: User,
 ) -> DailyNote:
-    body = {"text": text, "persons_words": persons_words, "occurred_at": occurred_at}
-
-    def build(booking: ShiftBooking | None) -> DailyNote:
-        return DailyNote(
-            person=person,
-            text=text.strip(),
-            persons_words=persons_words.strip(),
-            occurred_at=occurred(occurred_at),
-            recorded_by=by,
-            booking=booking,
-        )
-
-    return _save(DailyNote, person=person, key=idempotency_key, by=by, body=body, build=build)
+    return _record(
+        DailyNote,
+        person=person,
+        occurred_at=occurred_at,
+        key=idempotency_key,
+        by=by,
+        body={"text": text, "persons_words": persons_words},
+        build=lambda at: DailyNote(text=text.strip(), persons_words=persons_words.strip()),
+    )
 
 
 @transaction.atomic
@@ -301,32 +353,35 @@ def incident_create(
         "severity": severity,
         "what_happened": what_happened,
         "actions_taken": actions_taken,
-        "routine": routine.pk if routine else None,
-        "rhythm": rhythm.pk if rhythm else None,
+        "routine": routine,
+        "rhythm": rhythm,
         "other_plan_element": other_plan_element,
-        "occurred_at": occurred_at,
     }
 
-    def build(booking: ShiftBooking | None) -> Incident:
+    def build(at: datetime) -> Incident:
         if routine and rhythm:
             raise ValidationError(
                 "Link the incident to one part of the plan: a routine or a rhythm."
             )
         return Incident(
-            person=person,
             incident_type=incident_type,
             severity=severity,
             what_happened=what_happened.strip(),
             actions_taken=actions_taken.strip(),
-            routine_version=_current_routine_version(routine, person) if routine else None,
-            rhythm_version=_current_rhythm_version(rhythm, person) if rhythm else None,
+            routine_version=in_force(routine, person, at),
+            rhythm_version=in_force(rhythm, person, at),
             other_plan_element=other_plan_element.strip(),
-            occurred_at=occurred(occurred_at),
-            recorded_by=by,
-            booking=booking,
         )
 
-    return _save(Incident, person=person, key=idempotency_key, by=by, body=body, build=build)
+    return _record(
+        Incident,
+        person=person,
+        occurred_at=occurred_at,
+        key=idempotency_key,
+        by=by,
+        body=body,
+        build=build,
+    )
 
 
 @transaction.atomic
@@ -339,19 +394,15 @@ def handover_note_create(
     idempotency_key: Any,
     by: User,
 ) -> HandoverNote:
-    body = {"summary": summary, "watch_for": watch_for, "occurred_at": occurred_at}
-
-    def build(booking: ShiftBooking | None) -> HandoverNote:
-        return HandoverNote(
-            person=person,
-            summary=summary.strip(),
-            watch_for=watch_for.strip(),
-            occurred_at=occurred(occurred_at),
-            recorded_by=by,
-            booking=booking,
-        )
-
-    return _save(HandoverNote, person=person, key=idempotency_key, by=by, body=body, build=build)
+    return _record(
+        HandoverNote,
+        person=person,
+        occurred_at=occurred_at,
+        key=idempotency_key,
+        by=by,
+        body={"summary": summary, "watch_for": watch_for},
+        build=lambda at: HandoverNote(summary=summary.strip(), watch_for=watch_for.strip()),
+    )
 
 
 @transaction.atomic
@@ -365,28 +416,23 @@ def practicality_flag_create(
     idempotency_key: Any,
     by: User,
 ) -> PracticalityFlag:
-    body = {
-        "routine": routine.pk if routine else None,
-        "rhythm": rhythm.pk if rhythm else None,
-        "what_happened": what_happened,
-        "occurred_at": occurred_at,
-    }
-
-    def build(booking: ShiftBooking | None) -> PracticalityFlag:
+    def build(at: datetime) -> PracticalityFlag:
         if bool(routine) == bool(rhythm):
             raise ValidationError("Say which routine or rhythm is not practical (one of them).")
         return PracticalityFlag(
-            person=person,
-            routine_version=_current_routine_version(routine, person) if routine else None,
-            rhythm_version=_current_rhythm_version(rhythm, person) if rhythm else None,
+            routine_version=in_force(routine, person, at),
+            rhythm_version=in_force(rhythm, person, at),
             what_happened=what_happened.strip(),
-            occurred_at=occurred(occurred_at),
-            recorded_by=by,
-            booking=booking,
         )
 
-    return _save(
-        PracticalityFlag, person=person, key=idempotency_key, by=by, body=body, build=build
+    return _record(
+        PracticalityFlag,
+        person=person,
+        occurred_at=occurred_at,
+        key=idempotency_key,
+        by=by,
+        body={"routine": routine, "rhythm": rhythm, "what_happened": what_happened},
+        build=build,
     )
 
 
@@ -394,30 +440,30 @@ def practicality_flag_create(
 def briefing_acknowledge(
     *, booking: ShiftBooking, idempotency_key: Any = None, by: User
 ) -> BriefingAcknowledgement:
-    """The agency worker confirms reading the summaries of every routine and rhythm in
-    force in the booked service. One acknowledgement per booking: confirming again answers
-    the first."""
-    from coplan.support import selectors as support_selectors
-
+    """The agency worker confirms reading the briefing: every routine, rhythm and staff
+    instruction in force in the booked service during the shift, and the acknowledgement
+    records those versions. Confirming again while nothing changed answers the last
+    confirmation; after a change it is a new one, covering the versions now in force."""
     if booking.user_id != by.pk:
         raise PermissionDenied("You can confirm the briefing only for your own shift.")
     if booking.ends_at <= timezone.now():
         raise ValidationError("This shift has ended.")
-    existing = BriefingAcknowledgement.objects.filter(booking=booking).first()
-    if existing is not None:
-        return existing
+    # One confirmation at a time per booking, so two taps make one acknowledgement.
+    ShiftBooking.objects.select_for_update().filter(pk=booking.pk).first()
+    briefing = selectors.briefing_state(booking)
+    if briefing.acknowledged is not None and not briefing.due:
+        return briefing.acknowledged
 
     def create() -> BriefingAcknowledgement:
-        ack = BriefingAcknowledgement(booking=booking, user=by)
+        ack = BriefingAcknowledgement(booking=booking, user=by, acknowledged_at=timezone.now())
         ack.full_clean()
         ack.save()
-        ids = list(
-            Person.objects.filter(service_id=booking.service_id, is_active=True).values_list(
-                "pk", flat=True
-            )
-        )
-        ack.routine_versions.set(support_selectors.routines_in_force(ids))
-        ack.rhythm_versions.set(support_selectors.rhythms_in_force(ids))
+        by_kind: dict[str, list[PlanVersion]] = {"routine": [], "rhythm": [], "instruction": []}
+        for version in briefing.versions:
+            by_kind[version.element.kind].append(version)
+        ack.routine_versions.set(by_kind["routine"])
+        ack.rhythm_versions.set(by_kind["rhythm"])
+        ack.instruction_versions.set(by_kind["instruction"])
         return ack
 
     if idempotency_key is None:
@@ -426,7 +472,7 @@ def briefing_acknowledge(
         key=idempotency_key,
         user=by,
         model=BriefingAcknowledgement,
-        body={"booking": booking.pk},
+        body={"booking": booking.pk, "covers": sorted(v.pk for v in briefing.versions)},
         create=create,
     )
     return ack

@@ -4,7 +4,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,10 +24,7 @@ from coplan.support.models import ActivityRhythm, RhythmEntry, Routine
 def shift(request: HttpRequest) -> HttpResponse:
     """The shift view on a phone: who I support now and what their plan says for today."""
     data = selectors.shift_for_user(request.user, path=request.path)
-    briefings = [
-        {"booking": briefing.booking, "people": selectors.briefing_rows(briefing)}
-        for briefing in (access.get_briefing_for_user(request, b.pk) for b in data.briefing_due)
-    ]
+    briefings = [selectors.briefing_for_booking(b) for b in data.briefing_due]
     return render(
         request,
         "delivery/shift.html",
@@ -75,13 +71,14 @@ def _record(
     person: Person,
     caps: frozenset,
     *,
-    form: Form,
-    save: Callable[[dict[str, Any]], Any],
+    form: forms.RecordForm,
+    service: Callable[..., Any],
     title: str,
     template: str = "delivery/record_form.html",
     extra: dict | None = None,
 ) -> HttpResponse:
-    """Draw a record form, or save it once (whatever the resends) and go back to the shift."""
+    """The one driver of every record form: check who may record now, draw the form, or
+    save it once (whatever the resends) through its service and go back to the shift."""
     try:
         services.recording_booking(person=person, by=request.user)
     except PermissionDenied as exc:
@@ -89,7 +86,7 @@ def _record(
         return redirect("delivery:shift")
     if request.method == "POST" and form.is_valid():
         try:
-            save(form.cleaned_data)
+            service(person=person, by=request.user, **form.record_kwargs())
         except ValidationError as exc:
             form_errors_from(form, exc)
         except Conflict as exc:
@@ -104,48 +101,28 @@ def _record(
     return render(request, template, context)
 
 
-def _common(data: dict[str, Any]) -> dict[str, Any]:
-    return {"idempotency_key": data["idempotency_key"], "occurred_at": data["occurred_at"]}
-
-
-def _active_routines(person: Person) -> list[Routine]:
-    return list(Routine.objects.filter(person=person, is_active=True))
-
-
-def _active_rhythms(person: Person) -> list[ActivityRhythm]:
-    return list(ActivityRhythm.objects.filter(person=person, is_active=True))
+def _active(person: Person) -> dict[str, list]:
+    return {
+        "routines": list(Routine.objects.filter(person=person, is_active=True)),
+        "rhythms": list(ActivityRhythm.objects.filter(person=person, is_active=True)),
+    }
 
 
 @login_required
 def record_routine(request: HttpRequest, person_id: int, routine_id: int) -> HttpResponse:
-    routine = access.get_object_for_user(
-        request, Routine, routine_id, Action.RECORD, person_id=person_id
-    )
-    person, caps = routine.person, access.capabilities(request.user, routine.person)
-    version = support_selectors.current_routine_version(routine)
-    if version is None or not routine.is_active:
+    person = access.get_person_for_user(request, person_id, Action.RECORD)
+    caps = access.capabilities(request.user, person)
+    routine = support_selectors.routine_for_person(person, routine_id)
+    version = support_selectors.version_in_force(routine) if routine.is_active else None
+    if version is None:
         raise Http404("This routine is not in force.")
-    form = forms.RoutineRunForm(request.POST or None, version=version)
-
-    def save(data: dict[str, Any]):
-        return services.routine_run_record(
-            person=person,
-            routine=routine,
-            outcome=data["outcome"],
-            steps_used=form.ordered_steps(),
-            deviations=data["deviations"],
-            distress_noticed=data["distress_noticed"],
-            distress_notes=data["distress_notes"],
-            by=request.user,
-            **_common(data),
-        )
-
+    form = forms.RoutineRunForm(request.POST or None, routine=routine, version=version)
     return _record(
         request,
         person,
         caps,
         form=form,
-        save=save,
+        service=services.routine_run_record,
         title=routine.name,
         template="delivery/routine_run_form.html",
         extra={"version": version, "routine": routine},
@@ -160,36 +137,20 @@ def record_activity(request: HttpRequest, person_id: int) -> HttpResponse:
     entry_id = request.GET.get("entry") or request.POST.get("entry")
     if entry_id and entry_id.isdigit():
         entry = (
-            RhythmEntry.objects.filter(
-                pk=int(entry_id), version__rhythm__person=person, version__is_current=True
-            )
+            RhythmEntry.objects.filter(pk=int(entry_id), version__rhythm__person=person)
             .select_related("version__rhythm")
             .first()
         )
-    initial = {"offered": entry.activity} if entry else {}
-    form = forms.ActivityRecordForm(request.POST or None, initial=initial)
-
-    def save(data: dict[str, Any]):
-        return services.activity_record_create(
-            person=person,
-            rhythm=entry.version.rhythm if entry else None,
-            entry=entry,
-            offered=data["offered"],
-            outcome=data["outcome"],
-            chosen=data["chosen"],
-            adjustments=data["adjustments"],
-            decline_reason=data["decline_reason"],
-            alternative_offered=data["alternative_offered"],
-            by=request.user,
-            **_common(data),
-        )
-
+        in_force = support_selectors.version_in_force(entry.version.rhythm) if entry else None
+        if in_force is None or in_force.pk != entry.version_id:
+            entry = None  # not in the rhythm in force now: recorded as another activity
+    form = forms.ActivityRecordForm(request.POST or None, entry=entry)
     return _record(
         request,
         person,
         caps,
         form=form,
-        save=save,
+        service=services.activity_record_create,
         title="Activity",
         template="delivery/activity_form.html",
         extra={"entry": entry, "version": entry.version if entry else None},
@@ -201,41 +162,19 @@ def record_note(request: HttpRequest, person_id: int) -> HttpResponse:
     person = access.get_person_for_user(request, person_id, Action.RECORD, what="Daily note")
     caps = access.capabilities(request.user, person)
     form = forms.DailyNoteForm(request.POST or None)
-
-    def save(data: dict[str, Any]):
-        return services.daily_note_create(
-            person=person,
-            text=data["text"],
-            persons_words=data["persons_words"],
-            by=request.user,
-            **_common(data),
-        )
-
-    return _record(request, person, caps, form=form, save=save, title="Daily note")
+    return _record(
+        request, person, caps, form=form, service=services.daily_note_create, title="Daily note"
+    )
 
 
 @login_required
 def record_incident(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = access.get_person_for_user(request, person_id, Action.RECORD, what="Incident")
+    person = access.get_person_for_user(request, person_id, Action.RECORD)
     caps = access.capabilities(request.user, person)
-    form = forms.IncidentForm(
-        request.POST or None, routines=_active_routines(person), rhythms=_active_rhythms(person)
+    form = forms.IncidentForm(request.POST or None, **_active(person))
+    return _record(
+        request, person, caps, form=form, service=services.incident_create, title="Incident"
     )
-
-    def save(data: dict[str, Any]):
-        return services.incident_create(
-            person=person,
-            incident_type=data["incident_type"],
-            severity=data["severity"],
-            what_happened=data["what_happened"],
-            actions_taken=data["actions_taken"],
-            other_plan_element=data["other_plan_element"],
-            by=request.user,
-            **form.plan_link(),
-            **_common(data),
-        )
-
-    return _record(request, person, caps, form=form, save=save, title="Incident")
 
 
 @login_required
@@ -243,40 +182,32 @@ def record_handover(request: HttpRequest, person_id: int) -> HttpResponse:
     person = access.get_person_for_user(request, person_id, Action.RECORD, what="Handover note")
     caps = access.capabilities(request.user, person)
     form = forms.HandoverNoteForm(request.POST or None)
-
-    def save(data: dict[str, Any]):
-        return services.handover_note_create(
-            person=person,
-            summary=data["summary"],
-            watch_for=data["watch_for"],
-            by=request.user,
-            **_common(data),
-        )
-
-    return _record(request, person, caps, form=form, save=save, title="Handover note")
+    return _record(
+        request,
+        person,
+        caps,
+        form=form,
+        service=services.handover_note_create,
+        title="Handover note",
+    )
 
 
 @login_required
 def record_flag(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = access.get_person_for_user(request, person_id, Action.RECORD, what="Practicality flag")
+    person = access.get_person_for_user(request, person_id, Action.RECORD)
     caps = access.capabilities(request.user, person)
-    routines, rhythms = _active_routines(person), _active_rhythms(person)
-    if not routines and not rhythms:
+    elements = _active(person)
+    if not elements["routines"] and not elements["rhythms"]:
         messages.error(request, f"{person.called} has no routine or rhythm in force to flag.")
         return redirect("delivery:shift")
-    form = forms.PracticalityFlagForm(request.POST or None, routines=routines, rhythms=rhythms)
-
-    def save(data: dict[str, Any]):
-        return services.practicality_flag_create(
-            person=person,
-            what_happened=data["what_happened"],
-            by=request.user,
-            **form.plan_link(),
-            **_common(data),
-        )
-
+    form = forms.PracticalityFlagForm(request.POST or None, **elements)
     return _record(
-        request, person, caps, form=form, save=save, title="\u201cThis plan isn't practical\u201d"
+        request,
+        person,
+        caps,
+        form=form,
+        service=services.practicality_flag_create,
+        title="\u201cThis plan isn't practical\u201d",
     )
 
 

@@ -11,7 +11,7 @@ registered without knowing who registered it:
 
 Slots in use: "planning.decision_shaped" (rows of {"kind", "title", "url"}),
 "risk.mini_reviews" ((incident id, trigger) pairs),
-"people.person_detail" and "delivery.shift_top" (Panels).
+"people.person_detail", "delivery.shift_top" and "access.home" (Panels).
 """
 
 from __future__ import annotations

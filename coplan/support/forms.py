@@ -1,5 +1,7 @@
 from django import forms
+from django.utils import timezone
 
+from coplan.lib.forms import DateTimeLocalInput
 from coplan.planning.models import Decision
 from coplan.support.models import RhythmEntry, StaffInstruction, Weekday
 
@@ -10,17 +12,14 @@ class DecisionChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.question}{status}"
 
 
-def _decisions_field(queryset, help_text: str) -> DecisionChoiceField:
-    return DecisionChoiceField(
-        queryset=queryset,
-        widget=forms.CheckboxSelectMultiple,
-        label="Decisions it comes from",
-        help_text=help_text,
-    )
+def _now_minute():
+    return timezone.localtime().replace(second=0, microsecond=0)
 
 
 class VersionForm(forms.Form):
-    """What a new version of a routine or rhythm says, with the decisions behind it."""
+    """What a version of a plan element says, with the decisions behind it and when it is in
+    force. A change carries the element's version it was based on (hidden), so a change
+    made meanwhile by someone else is shown, never overwritten."""
 
     name = forms.CharField(max_length=120)
     agency_summary = forms.CharField(
@@ -29,28 +28,67 @@ class VersionForm(forms.Form):
         required=False,
         help_text="A few short lines, one a line. Agency staff confirm reading it.",
     )
+    summary_confirmed = forms.BooleanField(
+        label="The shift summary still fits this new version",
+        required=False,
+        help_text="Tick this if you changed what staff do but the summary stays right.",
+    )
     change_reason = forms.CharField(
         label="What changed and why",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
-    activate = forms.BooleanField(
-        label="Put it in force on shift now (needs an agreed decision)", required=False
+    effective_from = forms.DateTimeField(
+        label="In force from",
+        widget=DateTimeLocalInput(),
+        initial=_now_minute,
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        help_text="Now, or later (e.g. tomorrow 07:00): until then the version before stays "
+        "in force on shift.",
     )
+    activate = forms.BooleanField(
+        label="Put it in force on shift (needs an agreed decision)", required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    ORDER = [
+        "category",
+        "name",
+        "title",
+        "text",
+        "decisions",
+        "alternatives",
+        "preparation",
+        "choice_prompt",
+        "change_reason",
+        "agency_summary",
+        "summary_confirmed",
+        "effective_from",
+        "activate",
+    ]
 
     def __init__(self, *args, decisions, revising: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["decisions"] = _decisions_field(
-            decisions,
-            "A routine or rhythm is in force only when it cites an agreed decision."
-            if not revising
-            else "Cite the decision that changed it.",
+        self.fields["decisions"] = DecisionChoiceField(
+            queryset=decisions,
+            widget=forms.CheckboxSelectMultiple,
+            label="Decisions it comes from",
+            help_text="Cite the decision that changed it."
+            if revising
+            else "It is in force on shift only when it cites an agreed decision.",
         )
         if revising:
             del self.fields["activate"]
             self.fields["change_reason"].required = True
+            self.fields["version"].required = True
         else:
-            del self.fields["change_reason"]
+            for name in ("change_reason", "summary_confirmed", "version"):
+                del self.fields[name]
+        self.order_fields(self.ORDER)
+
+    def visible(self):
+        return [f for f in self if not f.is_hidden]
 
 
 class RhythmVersionForm(VersionForm):
@@ -72,6 +110,16 @@ class RhythmVersionForm(VersionForm):
         required=False,
         help_text="The words to offer a choice once, instead of repeated questions.",
     )
+
+
+class InstructionVersionForm(VersionForm):
+    category = forms.ChoiceField(choices=StaffInstruction.Category.choices)
+    title = forms.CharField(max_length=150)
+    text = forms.CharField(label="What staff do", widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["name"]  # an instruction has a title instead
 
 
 class TimeInput(forms.TimeInput):
@@ -119,18 +167,8 @@ def rows_from(formset: forms.BaseFormSet) -> list[dict]:
     return rows
 
 
-class InstructionForm(forms.ModelForm):
-    class Meta:
-        model = StaffInstruction
-        fields = ["category", "title", "text", "is_active"]
-        labels = {"is_active": "In force on shift (needs an agreed decision)"}
+class ActiveForm(forms.Form):
+    """Put in force on shift, or take out of force, from the version on the page."""
 
-    def __init__(self, *args, decisions, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["decisions"] = _decisions_field(
-            decisions, "An instruction is in force only when it cites an agreed decision."
-        )
-        if self.instance.pk:
-            self.fields["decisions"].initial = list(
-                self.instance.decisions.values_list("pk", flat=True)
-            )
+    active = forms.TypedChoiceField(choices=[("1", "in force"), ("0", "not")], coerce=int)
+    version = forms.IntegerField()

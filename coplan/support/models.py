@@ -1,10 +1,19 @@
 """Translation into practice: the routines, weekly activity rhythms and staff instructions
 that turn agreed decisions into what staff do on shift.
 
-Routines and rhythms are versioned. A version never changes once made: changing the plan
-is a new version that cites the decision that changed it, and the old versions stay on
-record, so a shift record always points at the plan that was in force when it was made.
+All three are versioned plan elements (`PlanElement`, each with `PlanVersion`s). A version
+never changes once made: changing the plan is a new version that cites the decision that
+changed it, in force from a stated time (now, or later: the version before stays in force
+until then). The old versions stay on record, so a shift record always points at the plan
+that was in force when it was made.
+
+`is_current` marks an element's newest version (what the next change is based on); the
+version in force at a moment is the newest one whose `effective_from` has come
+(selectors.in_force). A new version is never in force before the one it follows.
 """
+
+from datetime import datetime
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -18,11 +27,11 @@ from coplan.people.models import Person
 from coplan.planning.models import Decision
 
 
-class Routine(CareRecord):
-    """A routine (e.g. "Morning routine"). What it says lives in its versions."""
+class PlanElement(CareRecord):
+    """A routine, a rhythm or a staff instruction: who it is for and whether it is in force
+    on shift. What it says lives in its versions (`versions`, newest first). Each concrete
+    element declares its `person` (its own reverse name on Person) and its name field."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="routines")
-    name = models.CharField(max_length=120, help_text="E.g. 'Morning routine'.")
     is_active = models.BooleanField(
         default=False, help_text="In force on shift. Needs an agreed decision."
     )
@@ -30,6 +39,72 @@ class Routine(CareRecord):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
+    kind: ClassVar[str]  # the name in URLs and the API: routine, rhythm, instruction
+    label: ClassVar[str]  # for sentences: "routine", "activity rhythm", "staff instruction"
+
+    class Meta:
+        abstract = True
+
+
+class PlanVersion(CareRecord):
+    """One version of a plan element: the decisions it cites, the summary agency staff read,
+    what changed and why, and from when it is in force. Each concrete version declares the
+    key to its element (`element_field`) and its `decisions` (each with its own reverse name
+    on Decision, which other stages read)."""
+
+    number = models.PositiveSmallIntegerField()
+    agency_summary = models.TextField(
+        "shift summary for agency staff",
+        blank=True,
+        help_text="A few short lines an agency worker reads before their shift.",
+    )
+    change_reason = models.TextField(
+        "what changed and why", blank=True, help_text="Required for every version after the first."
+    )
+    effective_from = models.DateTimeField("in force from", default=timezone.now)
+    is_current = models.BooleanField(default=True, help_text="The newest version.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    element_field: ClassVar[str]
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.element}, version {self.number}"
+
+    @property
+    def element(self) -> PlanElement:
+        return getattr(self, self.element_field)
+
+    @property
+    def element_id(self) -> int:
+        return getattr(self, f"{self.element_field}_id")
+
+    @property
+    def summary_lines(self) -> list[str]:
+        return lines_of(self.agency_summary)
+
+    @property
+    def reached_staff_at(self) -> datetime:
+        """When staff on shift could first have met it: made, and in force."""
+        return max(self.created_at or self.effective_from, self.effective_from)
+
+
+def _one_current(field: str, name: str) -> models.UniqueConstraint:
+    return models.UniqueConstraint(fields=[field], condition=Q(is_current=True), name=name)
+
+
+class Routine(PlanElement):
+    """A routine (e.g. "Morning routine")."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="routines")
+    name = models.CharField(max_length=120, help_text="E.g. 'Morning routine'.")
+
+    kind = "routine"
+    label = "routine"
     history = HistoricalRecords()
 
     class Meta:
@@ -40,43 +115,21 @@ class Routine(CareRecord):
         return self.name
 
 
-class RoutineVersion(CareRecord):
+class RoutineVersion(PlanVersion):
     routine = models.ForeignKey(Routine, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveSmallIntegerField()
     decisions = models.ManyToManyField(
         Decision, related_name="routine_versions", help_text="The decisions it comes from."
     )
-    agency_summary = models.TextField(
-        "shift summary for agency staff",
-        blank=True,
-        help_text="A few short lines an agency worker reads before their shift.",
-    )
-    change_reason = models.TextField(
-        "what changed and why", blank=True, help_text="Required for every version after the first."
-    )
-    effective_from = models.DateTimeField(default=timezone.now)
-    is_current = models.BooleanField(default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
 
+    element_field = "routine"
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["routine", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["routine", "number"], name="routine_version_number"),
-            models.UniqueConstraint(
-                fields=["routine"], condition=Q(is_current=True), name="routine_one_current"
-            ),
+            _one_current("routine", "routine_one_current"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.routine.name}, version {self.number}"
-
-    @property
-    def summary_lines(self) -> list[str]:
-        return lines_of(self.agency_summary)
 
 
 class RoutineStep(TimeStampedModel):
@@ -106,16 +159,14 @@ class RoutineStep(TimeStampedModel):
         return self.title
 
 
-class ActivityRhythm(CareRecord):
+class ActivityRhythm(PlanElement):
     """A weekly rhythm of priority activities and flexible options."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="rhythms")
     name = models.CharField(max_length=120, help_text="E.g. 'My week'.")
-    is_active = models.BooleanField(default=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
 
+    kind = "rhythm"
+    label = "activity rhythm"
     history = HistoricalRecords()
 
     class Meta:
@@ -126,10 +177,11 @@ class ActivityRhythm(CareRecord):
         return self.name
 
 
-class RhythmVersion(CareRecord):
+class RhythmVersion(PlanVersion):
     rhythm = models.ForeignKey(ActivityRhythm, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveSmallIntegerField()
-    decisions = models.ManyToManyField(Decision, related_name="rhythm_versions")
+    decisions = models.ManyToManyField(
+        Decision, related_name="rhythm_versions", help_text="The decisions it comes from."
+    )
     alternatives = models.TextField(
         "agreed alternatives when plans change", blank=True, help_text="One a line."
     )
@@ -143,27 +195,16 @@ class RhythmVersion(CareRecord):
         blank=True,
         help_text="The words to offer a choice once, instead of repeated questions.",
     )
-    agency_summary = models.TextField("shift summary for agency staff", blank=True)
-    change_reason = models.TextField("what changed and why", blank=True)
-    effective_from = models.DateTimeField(default=timezone.now)
-    is_current = models.BooleanField(default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
 
+    element_field = "rhythm"
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["rhythm", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["rhythm", "number"], name="rhythm_version_number"),
-            models.UniqueConstraint(
-                fields=["rhythm"], condition=Q(is_current=True), name="rhythm_one_current"
-            ),
+            _one_current("rhythm", "rhythm_one_current"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.rhythm.name}, version {self.number}"
 
     @property
     def alternative_lines(self) -> list[str]:
@@ -172,10 +213,6 @@ class RhythmVersion(CareRecord):
     @property
     def preparation_lines(self) -> list[str]:
         return lines_of(self.preparation)
-
-    @property
-    def summary_lines(self) -> list[str]:
-        return lines_of(self.agency_summary)
 
 
 class Weekday(models.IntegerChoices):
@@ -215,7 +252,10 @@ class RhythmEntry(TimeStampedModel):
         return self.kind == self.Kind.PRIORITY
 
 
-class StaffInstruction(CareRecord):
+class StaffInstruction(PlanElement):
+    """A standing instruction to staff (communication, sensory...); what it says, and the
+    decisions behind it, live in its versions like a routine's."""
+
     class Category(models.TextChoices):
         COMMUNICATION = "communication", "Communication"
         SENSORY = "sensory", "Sensory"
@@ -224,14 +264,13 @@ class StaffInstruction(CareRecord):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="staff_instructions")
     category = models.CharField(max_length=20, choices=Category.choices)
     title = models.CharField(max_length=150)
-    text = models.TextField("what staff do")
-    decisions = models.ManyToManyField(Decision, related_name="staff_instructions")
-    is_active = models.BooleanField(default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    is_active = models.BooleanField(
+        default=True, help_text="In force on shift. Needs an agreed decision."
     )
 
-    history = HistoricalRecords(m2m_fields=[decisions])
+    kind = "instruction"
+    label = "staff instruction"
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-is_active", "category", "title", "id"]
@@ -241,3 +280,29 @@ class StaffInstruction(CareRecord):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def name(self) -> str:
+        return self.title
+
+
+class InstructionVersion(PlanVersion):
+    instruction = models.ForeignKey(
+        StaffInstruction, on_delete=models.CASCADE, related_name="versions"
+    )
+    decisions = models.ManyToManyField(
+        Decision, related_name="instruction_versions", help_text="The decisions it comes from."
+    )
+    text = models.TextField("what staff do")
+
+    element_field = "instruction"
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["instruction", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instruction", "number"], name="instruction_version_number"
+            ),
+            _one_current("instruction", "instruction_one_current"),
+        ]

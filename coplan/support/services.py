@@ -2,7 +2,14 @@
 
 The rule that ties practice to co-production: nothing is in force on shift unless it cites
 the agreed decision it comes from. A change is a new version citing the decision that
-changed it; earlier versions are kept, so records made under them still point at them.
+changed it, in force from a stated time; earlier versions are kept, so records made under
+them still point at them.
+
+The three are one kind of thing, a versioned plan element, and go through one path here
+(`element_create`, `version_create`, `element_set_active`); the typed functions below it
+(`routine_revise`, `instruction_create`...) say what each one holds. Every change to an
+element says the version it was based on, and a stale one overwrites nothing
+(coplan/lib/versioning).
 """
 
 from collections.abc import Iterable
@@ -16,12 +23,15 @@ from django.db.models import Max
 from django.utils import timezone
 
 from coplan.accounts.models import User
+from coplan.lib import versioning
 from coplan.lib.models import check_plain_text
-from coplan.lib.services import apply_and_save
 from coplan.people.models import Person
 from coplan.planning.models import Decision
 from coplan.support.models import (
     ActivityRhythm,
+    InstructionVersion,
+    PlanElement,
+    PlanVersion,
     RhythmEntry,
     RhythmVersion,
     Routine,
@@ -37,36 +47,73 @@ INSTRUCTION_NEEDS_AGREED = (
 )
 CHANGE_NEEDS_AGREED = "A change to a plan in force must cite the agreed decision that changed it."
 CHANGE_NEEDS_REASON = "Say what changed and why."
+SUMMARY_CHECK = (
+    "The plan changed but its shift summary for agency staff did not: update the summary, or "
+    "confirm that it still fits the new version."
+)
+NOT_BEFORE_PREVIOUS = (
+    "A new version cannot be in force before the version it follows (in force from {when})."
+)
 
 
 @dataclass(frozen=True)
-class _Kind:
-    """How one versioned plan element is stored."""
+class Kind:
+    """How one kind of versioned plan element is stored: what its element and its versions
+    hold beyond what every plan element has, and what its rows (steps, entries) are."""
 
-    element_field: str  # the version's FK to its element
-    version_model: type[RoutineVersion] | type[RhythmVersion]
-    child_model: type[RoutineStep] | type[RhythmEntry]
-    child_label: str
-    needs_agreed: str
-    version_fields: tuple[str, ...]
+    name: str  # routine, rhythm, instruction
+    element_model: type[PlanElement]
+    version_model: type[PlanVersion]
+    element_fields: tuple[str, ...]  # set on the element: its name, category...
+    version_fields: tuple[str, ...]  # what this kind's versions say besides the summary
+    rows_name: str | None = None  # "steps", "entries"; None for an instruction's text
+    row_model: type[models.Model] | None = None
+    row_label: str = ""
+    row_fields: tuple[str, ...] = ()
+    needs_agreed: str = ""
+
+    @property
+    def element_field(self) -> str:
+        return self.version_model.element_field
 
 
-ROUTINE = _Kind(
-    element_field="routine",
+ROUTINE = Kind(
+    name="routine",
+    element_model=Routine,
     version_model=RoutineVersion,
-    child_model=RoutineStep,
-    child_label="Step",
+    element_fields=("name",),
+    version_fields=(),
+    rows_name="steps",
+    row_model=RoutineStep,
+    row_label="Step",
+    row_fields=("title", "agreed_words", "window_start", "window_end", "avoid", "picture"),
     needs_agreed=ROUTINE_NEEDS_AGREED,
-    version_fields=("agency_summary",),
 )
-RHYTHM = _Kind(
-    element_field="rhythm",
+RHYTHM = Kind(
+    name="rhythm",
+    element_model=ActivityRhythm,
     version_model=RhythmVersion,
-    child_model=RhythmEntry,
-    child_label="Activity",
+    element_fields=("name",),
+    version_fields=("alternatives", "preparation", "choice_prompt"),
+    rows_name="entries",
+    row_model=RhythmEntry,
+    row_label="Activity",
+    row_fields=("day", "time", "activity", "kind", "notes"),
     needs_agreed=RHYTHM_NEEDS_AGREED,
-    version_fields=("alternatives", "preparation", "choice_prompt", "agency_summary"),
 )
+INSTRUCTION = Kind(
+    name="instruction",
+    element_model=StaffInstruction,
+    version_model=InstructionVersion,
+    element_fields=("category", "title"),
+    version_fields=("text",),
+    needs_agreed=INSTRUCTION_NEEDS_AGREED,
+)
+KINDS = {k.name: k for k in (ROUTINE, RHYTHM, INSTRUCTION)}
+
+
+def kind_of(element: PlanElement | PlanVersion) -> Kind:
+    return KINDS[element.element.kind if isinstance(element, PlanVersion) else element.kind]
 
 
 def _decisions_for(
@@ -103,135 +150,240 @@ def _was_agreed(decisions: Iterable[Decision]) -> bool:
     return any(d.status != Decision.Status.DRAFT for d in decisions)
 
 
-def _build_children(kind: _Kind, rows: list[dict[str, Any]]) -> list[models.Model]:
+def _build_rows(kind: Kind, rows: list[dict[str, Any]] | None) -> list[models.Model]:
+    if kind.row_model is None:
+        return []
+    assert kind.rows_name is not None
     if not rows:
-        raise ValidationError(
-            {
-                "steps"
-                if kind is ROUTINE
-                else "entries": f"Add at least one {kind.child_label.lower()}."
-            }
-        )
-    children = []
+        raise ValidationError({kind.rows_name: f"Add at least one {kind.row_label.lower()}."})
+    built = []
     errors: list[str] = []
     for index, row in enumerate(rows, start=1):
-        child = kind.child_model(position=index, **row)
+        child = kind.row_model(position=index, **row)
         try:
             check_plain_text(child)
             child.full_clean(exclude=["version"])
         except ValidationError as exc:
-            errors.extend(f"{kind.child_label} {index}: {m}" for m in exc.messages)
-        children.append(child)
+            errors.extend(f"{kind.row_label} {index}: {m}" for m in exc.messages)
+        built.append(child)
     if errors:
-        raise ValidationError({"steps" if kind is ROUTINE else "entries": errors})
-    return children
+        raise ValidationError({kind.rows_name: errors})
+    return built
 
 
-def _new_version(
-    kind: _Kind,
-    element: Routine | ActivityRhythm,
+def _content(kind: Kind, fields: dict[str, Any], rows: Iterable[models.Model]) -> tuple:
+    """What a version tells staff to do, beside its summary: to see whether it changed."""
+    return (
+        tuple((fields.get(name) or "").strip() for name in kind.version_fields),
+        tuple(tuple(getattr(row, name) for name in kind.row_fields) for row in rows),
+    )
+
+
+def _version_content(kind: Kind, version: PlanVersion) -> tuple:
+    rows = getattr(version, kind.rows_name).all() if kind.rows_name else []
+    return _content(kind, {n: getattr(version, n) for n in kind.version_fields}, rows)
+
+
+def _check_summary(
+    kind: Kind,
+    previous: PlanVersion,
+    *,
+    fields: dict[str, Any],
+    rows: list[models.Model],
+    agency_summary: str,
+    summary_confirmed: bool,
+) -> None:
+    """An agency worker reads only the summary: when what staff do changes and the summary
+    stays as it was, it may now contradict the plan. The planner updates it or confirms it
+    in the same change. (An element without a summary shows agency staff the plan itself.)"""
+    if summary_confirmed or not previous.agency_summary.strip():
+        return
+    if agency_summary.strip() != previous.agency_summary.strip():
+        return
+    if _content(kind, fields, rows) != _version_content(kind, previous):
+        raise ValidationError({"agency_summary": SUMMARY_CHECK})
+
+
+def _in_force_from(latest: PlanVersion | None, effective_from: datetime | None) -> datetime:
+    """Now, unless given; never before the version it follows, so the versions come into
+    force in the order they were made. "Now" is this minute, as staff write times down: a
+    record of something at 14:00 falls under a version made at 14:00:30."""
+    now = timezone.now().replace(second=0, microsecond=0)
+    if latest is None:
+        return effective_from or now
+    if effective_from is None:
+        return max(now, latest.effective_from)
+    if effective_from < latest.effective_from:
+        when = f"{timezone.localtime(latest.effective_from):%-d %b %Y %H:%M}"
+        raise ValidationError({"effective_from": NOT_BEFORE_PREVIOUS.format(when=when)})
+    return effective_from
+
+
+def _save_version(
+    kind: Kind,
+    element: PlanElement,
     *,
     decisions: list[Decision],
-    rows: list[dict[str, Any]],
+    rows: list[models.Model],
     fields: dict[str, Any],
+    agency_summary: str,
     change_reason: str,
-    effective_from: datetime | None,
+    effective_from: datetime,
     by: User,
-) -> RoutineVersion | RhythmVersion:
-    children = _build_children(kind, rows)
+) -> PlanVersion:
     versions = kind.version_model.objects.filter(**{kind.element_field: element})
     number = (versions.aggregate(n=Max("number"))["n"] or 0) + 1
     versions.filter(is_current=True).update(is_current=False)
     version = kind.version_model(
         **{kind.element_field: element},
         number=number,
+        agency_summary=agency_summary.strip(),
         change_reason=change_reason,
         is_current=True,
         created_by=by,
-        effective_from=effective_from or timezone.now(),
-        **{k: v for k, v in fields.items() if k in kind.version_fields},
+        effective_from=effective_from,
+        **{name: (fields.get(name) or "").strip() for name in kind.version_fields},
     )
+    version._history_user = by
     version.full_clean(validate_constraints=False)
     version.save()
     version.decisions.set(decisions)
-    for child in children:
-        child.version = version
-    kind.child_model.objects.bulk_create(children)
+    for row in rows:
+        row.version = version
+    if kind.row_model is not None:
+        kind.row_model.objects.bulk_create(rows)
     return version
 
 
-def _create(
-    kind: _Kind,
-    element: Routine | ActivityRhythm,
+# The one path for every kind of plan element
+
+
+@transaction.atomic
+def element_create(
+    kind: Kind,
     *,
+    person: Person,
+    element_fields: dict[str, Any],
     decisions: Iterable[Decision | int],
-    rows: list[dict[str, Any]],
-    fields: dict[str, Any],
+    rows: list[dict[str, Any]] | None = None,
+    fields: dict[str, Any] | None = None,
+    agency_summary: str = "",
     activate: bool,
     effective_from: datetime | None,
     by: User,
-) -> RoutineVersion | RhythmVersion:
-    cited = _decisions_for(element.person, decisions, effective_from)
+) -> PlanElement:
+    """A new plan element and its first version."""
+    fields = fields or {}
+    cited = _decisions_for(person, decisions, effective_from)
     if not cited:
         raise ValidationError({"decisions": "Cite the decision this comes from."})
     if activate and not _was_agreed(cited):
         raise ValidationError({"decisions": kind.needs_agreed})
-    element.is_active = activate
-    apply_and_save(element, {})
-    return _new_version(
+    built = _build_rows(kind, rows)
+    element = kind.element_model(person=person, is_active=activate, created_by=by, **element_fields)
+    element._history_user = by
+    element.full_clean()
+    element.save()
+    _save_version(
         kind,
         element,
         decisions=cited,
-        rows=rows,
+        rows=built,
         fields=fields,
+        agency_summary=agency_summary,
         change_reason="",
-        effective_from=effective_from,
+        effective_from=_in_force_from(None, effective_from),
         by=by,
     )
+    return element
 
 
-def _revise(
-    kind: _Kind,
-    element: Routine | ActivityRhythm,
+@transaction.atomic
+def version_create(
+    kind: Kind,
     *,
+    element: PlanElement,
+    based_on: int,
     decisions: Iterable[Decision | int],
-    rows: list[dict[str, Any]],
-    fields: dict[str, Any],
     change_reason: str,
-    effective_from: datetime | None,
+    rows: list[dict[str, Any]] | None = None,
+    fields: dict[str, Any] | None = None,
+    agency_summary: str = "",
+    element_fields: dict[str, Any] | None = None,
+    effective_from: datetime | None = None,
+    summary_confirmed: bool = False,
     by: User,
-) -> RoutineVersion | RhythmVersion:
-    # Lock the element so two editors cannot both make "version 3".
-    type(element).objects.select_for_update().filter(pk=element.pk).first()
-    cited = _decisions_for(element.person, decisions, effective_from)
+) -> PlanVersion:
+    """A new version of a plan element, based on the element's version `based_on`: if
+    someone changed the element since, StaleVersion, and nothing is saved."""
+    fields = fields or {}
+    # The lock also keeps two editors from both making "version 3".
+    locked = versioning.lock(kind.element_model, element.pk, based_on=based_on)
+    latest = (
+        kind.version_model.objects.filter(**{kind.element_field: locked}, is_current=True)
+        .prefetch_related(*([kind.rows_name] if kind.rows_name else []))
+        .first()
+    )
+    starts = _in_force_from(latest, effective_from)
+    cited = _decisions_for(locked.person, decisions, starts)
     if not change_reason.strip():
         raise ValidationError({"change_reason": CHANGE_NEEDS_REASON})
     if not cited:
         raise ValidationError({"decisions": "Cite the decision that changed it."})
-    if element.is_active and not _was_agreed(cited):
+    if locked.is_active and not _was_agreed(cited):
         raise ValidationError({"decisions": CHANGE_NEEDS_AGREED})
-    version = _new_version(
+    built = _build_rows(kind, rows)
+    if latest is not None:
+        _check_summary(
+            kind,
+            latest,
+            fields=fields,
+            rows=built,
+            agency_summary=agency_summary,
+            summary_confirmed=summary_confirmed,
+        )
+    changed = [
+        name
+        for name, value in (element_fields or {}).items()
+        if value is not None and value != getattr(locked, name)
+    ]
+    for name in changed:
+        setattr(locked, name, element_fields[name])  # type: ignore[index]
+    locked.full_clean()
+    version = _save_version(
         kind,
-        element,
+        locked,
         decisions=cited,
-        rows=rows,
+        rows=built,
         fields=fields,
+        agency_summary=agency_summary,
         change_reason=change_reason.strip(),
-        effective_from=effective_from,
+        effective_from=starts,
         by=by,
     )
-    apply_and_save(element, {})  # a new version is a change to the routine: bump its version
+    # A new version is a change to the element: its version rises once.
+    versioning.save_changed(locked, changed, by=by)
     return version
 
 
-def _activate(kind: _Kind, element: Routine | ActivityRhythm, *, by: User) -> None:
-    current = kind.version_model.objects.filter(
-        **{kind.element_field: element}, is_current=True
-    ).first()
-    if current is None or not _has_agreed(current.decisions.all()):
-        raise ValidationError({"decisions": kind.needs_agreed})
-    if not element.is_active:
-        apply_and_save(element, {"is_active": True})
+@transaction.atomic
+def element_set_active(
+    kind: Kind, *, element: PlanElement, based_on: int, active: bool, by: User
+) -> PlanElement:
+    """Put a plan element in force on shift (its newest version must cite an agreed
+    decision) or take it out of force (retire it)."""
+    locked = versioning.lock(kind.element_model, element.pk, based_on=based_on)
+    if active:
+        latest = kind.version_model.objects.filter(
+            **{kind.element_field: locked}, is_current=True
+        ).first()
+        if latest is None or not _has_agreed(latest.decisions.all()):
+            raise ValidationError({"decisions": kind.needs_agreed})
+    if locked.is_active != active:
+        locked.is_active = active
+        locked.full_clean()
+        versioning.save_changed(locked, ["is_active"], by=by)
+    return locked
 
 
 # Routines
@@ -249,57 +401,60 @@ def routine_create(
     effective_from: datetime | None = None,
     by: User,
 ) -> Routine:
-    routine = Routine(person=person, name=name, created_by=by)
-    _create(
+    return element_create(  # type: ignore[return-value]
         ROUTINE,
-        routine,
+        person=person,
+        element_fields={"name": name},
         decisions=decisions,
         rows=steps,
-        fields={"agency_summary": agency_summary},
+        agency_summary=agency_summary,
         activate=activate,
         effective_from=effective_from,
         by=by,
     )
-    return routine
 
 
 @transaction.atomic
 def routine_revise(
     *,
     routine: Routine,
+    based_on: int,
     decisions: Iterable[Decision | int],
     steps: list[dict[str, Any]],
     change_reason: str,
     agency_summary: str = "",
     name: str | None = None,
     effective_from: datetime | None = None,
+    summary_confirmed: bool = False,
     by: User,
 ) -> RoutineVersion:
-    if name and name != routine.name:
-        routine.name = name
-    return _revise(
+    return version_create(  # type: ignore[return-value]
         ROUTINE,
-        routine,
+        element=routine,
+        based_on=based_on,
         decisions=decisions,
-        rows=steps,
-        fields={"agency_summary": agency_summary},
         change_reason=change_reason,
+        rows=steps,
+        agency_summary=agency_summary,
+        element_fields={"name": name or None},
         effective_from=effective_from,
+        summary_confirmed=summary_confirmed,
         by=by,
     )
 
 
 @transaction.atomic
-def routine_activate(*, routine: Routine, by: User) -> Routine:
-    _activate(ROUTINE, routine, by=by)
-    return routine
+def routine_activate(*, routine: Routine, based_on: int, by: User) -> Routine:
+    return element_set_active(  # type: ignore[return-value]
+        ROUTINE, element=routine, based_on=based_on, active=True, by=by
+    )
 
 
 @transaction.atomic
-def routine_deactivate(*, routine: Routine, by: User) -> Routine:
-    if routine.is_active:
-        apply_and_save(routine, {"is_active": False})
-    return routine
+def routine_deactivate(*, routine: Routine, based_on: int, by: User) -> Routine:
+    return element_set_active(  # type: ignore[return-value]
+        ROUTINE, element=routine, based_on=based_on, active=False, by=by
+    )
 
 
 # Activity rhythms
@@ -320,29 +475,29 @@ def rhythm_create(
     effective_from: datetime | None = None,
     by: User,
 ) -> ActivityRhythm:
-    rhythm = ActivityRhythm(person=person, name=name, created_by=by)
-    _create(
+    return element_create(  # type: ignore[return-value]
         RHYTHM,
-        rhythm,
+        person=person,
+        element_fields={"name": name},
         decisions=decisions,
         rows=entries,
         fields={
             "alternatives": alternatives,
             "preparation": preparation,
             "choice_prompt": choice_prompt,
-            "agency_summary": agency_summary,
         },
+        agency_summary=agency_summary,
         activate=activate,
         effective_from=effective_from,
         by=by,
     )
-    return rhythm
 
 
 @transaction.atomic
 def rhythm_revise(
     *,
     rhythm: ActivityRhythm,
+    based_on: int,
     decisions: Iterable[Decision | int],
     entries: list[dict[str, Any]],
     change_reason: str,
@@ -352,48 +507,44 @@ def rhythm_revise(
     agency_summary: str = "",
     name: str | None = None,
     effective_from: datetime | None = None,
+    summary_confirmed: bool = False,
     by: User,
 ) -> RhythmVersion:
-    if name and name != rhythm.name:
-        rhythm.name = name
-    return _revise(
+    return version_create(  # type: ignore[return-value]
         RHYTHM,
-        rhythm,
+        element=rhythm,
+        based_on=based_on,
         decisions=decisions,
+        change_reason=change_reason,
         rows=entries,
         fields={
             "alternatives": alternatives,
             "preparation": preparation,
             "choice_prompt": choice_prompt,
-            "agency_summary": agency_summary,
         },
-        change_reason=change_reason,
+        agency_summary=agency_summary,
+        element_fields={"name": name or None},
         effective_from=effective_from,
+        summary_confirmed=summary_confirmed,
         by=by,
     )
 
 
 @transaction.atomic
-def rhythm_activate(*, rhythm: ActivityRhythm, by: User) -> ActivityRhythm:
-    _activate(RHYTHM, rhythm, by=by)
-    return rhythm
+def rhythm_activate(*, rhythm: ActivityRhythm, based_on: int, by: User) -> ActivityRhythm:
+    return element_set_active(  # type: ignore[return-value]
+        RHYTHM, element=rhythm, based_on=based_on, active=True, by=by
+    )
 
 
 @transaction.atomic
-def rhythm_deactivate(*, rhythm: ActivityRhythm, by: User) -> ActivityRhythm:
-    if rhythm.is_active:
-        apply_and_save(rhythm, {"is_active": False})
-    return rhythm
+def rhythm_deactivate(*, rhythm: ActivityRhythm, based_on: int, by: User) -> ActivityRhythm:
+    return element_set_active(  # type: ignore[return-value]
+        RHYTHM, element=rhythm, based_on=based_on, active=False, by=by
+    )
 
 
 # Staff instructions
-
-
-def _check_instruction(instruction: StaffInstruction, cited: list[Decision]) -> None:
-    if not cited:
-        raise ValidationError({"decisions": "Cite the decision this instruction comes from."})
-    if instruction.is_active and not _has_agreed(cited):
-        raise ValidationError({"decisions": INSTRUCTION_NEEDS_AGREED})
 
 
 @transaction.atomic
@@ -404,40 +555,67 @@ def instruction_create(
     title: str,
     text: str,
     decisions: Iterable[Decision | int],
-    is_active: bool = True,
+    agency_summary: str = "",
+    activate: bool = True,
+    effective_from: datetime | None = None,
     by: User,
 ) -> StaffInstruction:
-    instruction = StaffInstruction(
+    return element_create(  # type: ignore[return-value]
+        INSTRUCTION,
         person=person,
-        category=category,
-        title=title,
-        text=text,
-        is_active=is_active,
-        created_by=by,
+        element_fields={"category": category, "title": title},
+        decisions=decisions,
+        fields={"text": text},
+        agency_summary=agency_summary,
+        activate=activate,
+        effective_from=effective_from,
+        by=by,
     )
-    cited = _decisions_for(person, decisions)
-    _check_instruction(instruction, cited)
-    apply_and_save(instruction, {})
-    instruction.decisions.set(cited)
-    return instruction
 
 
 @transaction.atomic
-def instruction_update(
+def instruction_revise(
     *,
     instruction: StaffInstruction,
-    decisions: Iterable[Decision | int] | None = None,
+    based_on: int,
+    decisions: Iterable[Decision | int],
+    text: str,
+    change_reason: str,
+    agency_summary: str = "",
+    category: str | None = None,
+    title: str | None = None,
+    effective_from: datetime | None = None,
+    summary_confirmed: bool = False,
     by: User,
-    **fields: Any,
+) -> InstructionVersion:
+    return version_create(  # type: ignore[return-value]
+        INSTRUCTION,
+        element=instruction,
+        based_on=based_on,
+        decisions=decisions,
+        change_reason=change_reason,
+        fields={"text": text},
+        agency_summary=agency_summary,
+        element_fields={"category": category or None, "title": title or None},
+        effective_from=effective_from,
+        summary_confirmed=summary_confirmed,
+        by=by,
+    )
+
+
+@transaction.atomic
+def instruction_activate(
+    *, instruction: StaffInstruction, based_on: int, by: User
 ) -> StaffInstruction:
-    for name, value in fields.items():
-        setattr(instruction, name, value)
-    if decisions is None:
-        cited = list(instruction.decisions.all())
-    else:
-        cited = _decisions_for(instruction.person, decisions)
-    _check_instruction(instruction, cited)
-    apply_and_save(instruction, {})
-    if decisions is not None:
-        instruction.decisions.set(cited)
-    return instruction
+    return element_set_active(  # type: ignore[return-value]
+        INSTRUCTION, element=instruction, based_on=based_on, active=True, by=by
+    )
+
+
+@transaction.atomic
+def instruction_deactivate(
+    *, instruction: StaffInstruction, based_on: int, by: User
+) -> StaffInstruction:
+    return element_set_active(  # type: ignore[return-value]
+        INSTRUCTION, element=instruction, based_on=based_on, active=False, by=by
+    )

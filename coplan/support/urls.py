@@ -7,8 +7,8 @@ app_name = "support"
 # Mounted under people/<int:person_id>/support/.
 urlpatterns = [
     path("", views.support_plan, name="plan"),
-    path("instructions/add/", views.instruction_form, name="instruction_add"),
-    path("instructions/<int:pk>/", views.instruction_form, name="instruction_edit"),
+    path("instructions/add/", views.instruction_add, name="instruction_add"),
+    path("instructions/<int:pk>/", views.instruction_change, name="instruction_edit"),
     path("<str:kind>/add/", views.element_add, name="add"),
     path("<str:kind>/<int:pk>/", views.element_detail, name="element"),
     path("<str:kind>/<int:pk>/v<int:number>/", views.element_detail, name="version"),

@@ -1,19 +1,25 @@
+"""The support plan pages: one set of pages for every kind of plan element (a routine, an
+activity rhythm, a staff instruction), driven by `PAGES`."""
+
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Model
+from django.forms import BaseFormSet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coplan.access import rules as access
 from coplan.access.rules import Action
 from coplan.lib.forms import form_errors_from
+from coplan.lib.versioning import StaleVersion
 from coplan.support import forms, selectors, services
-from coplan.support.models import ActivityRhythm, Routine, StaffInstruction
+from coplan.support.models import PlanElement, PlanVersion, Weekday
+from coplan.support.services import Kind
 
 
 @login_required
@@ -23,94 +29,65 @@ def support_plan(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(
         request,
         "support/plan.html",
-        {"person": person, "caps": caps, **selectors.support_plan(person)},
+        {"person": person, "caps": caps, "now": timezone.now(), **selectors.support_plan(person)},
     )
 
 
 @dataclass(frozen=True)
-class _Element:
-    """How the pages treat one versioned plan element (a routine or a rhythm)."""
+class _Page:
+    """How the pages treat one kind of plan element: its form, its rows, and which form
+    fields go on the element rather than its version."""
 
-    label: str
-    url_prefix: str
-    model: type[Model]
-    versions: Any
+    kind: Kind
     version_form: type[forms.VersionForm]
-    formset: Any
-    rows_name: str
-    row_fields: tuple[str, ...]
-    version_fields: tuple[str, ...]
-    create: Any
-    revise: Any
-    activate: Any
-    deactivate: Any
-    kwarg: str
+    formset: type[BaseFormSet] | None
+    element_fields: dict[str, str]  # form field -> element field
+
+    @property
+    def label(self) -> str:
+        return self.kind.element_model.label
 
 
-ROUTINE = _Element(
-    label="routine",
-    url_prefix="routine",
-    model=Routine,
-    versions=selectors.routine_versions,
-    version_form=forms.VersionForm,
-    formset=forms.StepFormSet,
-    rows_name="steps",
-    row_fields=("title", "agreed_words", "window_start", "window_end", "avoid", "picture"),
-    version_fields=("agency_summary",),
-    create=services.routine_create,
-    revise=services.routine_revise,
-    activate=services.routine_activate,
-    deactivate=services.routine_deactivate,
-    kwarg="routine",
-)
-RHYTHM = _Element(
-    label="activity rhythm",
-    url_prefix="rhythm",
-    model=ActivityRhythm,
-    versions=selectors.rhythm_versions,
-    version_form=forms.RhythmVersionForm,
-    formset=forms.EntryFormSet,
-    rows_name="entries",
-    row_fields=("day", "time", "activity", "kind", "notes"),
-    version_fields=("agency_summary", "alternatives", "preparation", "choice_prompt"),
-    create=services.rhythm_create,
-    revise=services.rhythm_revise,
-    activate=services.rhythm_activate,
-    deactivate=services.rhythm_deactivate,
-    kwarg="rhythm",
-)
-ELEMENTS = {"routine": ROUTINE, "rhythm": RHYTHM}
+PAGES = {
+    "routine": _Page(services.ROUTINE, forms.VersionForm, forms.StepFormSet, {"name": "name"}),
+    "rhythm": _Page(services.RHYTHM, forms.RhythmVersionForm, forms.EntryFormSet, {"name": "name"}),
+    "instruction": _Page(
+        services.INSTRUCTION,
+        forms.InstructionVersionForm,
+        None,
+        {"category": "category", "title": "title"},
+    ),
+}
 
 
-def _element(kind: str) -> _Element:
-    if kind not in ELEMENTS:
+def _page(kind: str) -> _Page:
+    if kind not in PAGES:
         raise Http404("No such part of the plan.")
-    return ELEMENTS[kind]
+    return PAGES[kind]
 
 
 @login_required
 def element_detail(
     request: HttpRequest, person_id: int, kind: str, pk: int, number: int | None = None
 ) -> HttpResponse:
-    """A routine or rhythm: the version in force (or an earlier one) and every version."""
-    el = _element(kind)
-    element = access.get_object_for_user(
-        request,
-        el.model,
-        pk,
-        Action.VIEW_PLAN,
-        person_id=person_id,
-        what=f"Support plan: {el.label}",
+    """A plan element: the version in force (or another one), what is still to come, and
+    every version; and, if it cites a superseded decision, what replaced it."""
+    page = _page(kind)
+    person = access.get_person_for_user(
+        request, person_id, Action.VIEW_PLAN, what=f"Support plan: {page.label}"
     )
-    person = element.person
     caps = access.capabilities(request.user, person)
-    versions = el.versions(element)
+    element = selectors.element_for_person(page.kind, person, pk)
+    versions = selectors.element_versions(element)
+    now = timezone.now()
+    in_force = selectors.in_force_among(list(reversed(versions)), now)
     if number is None:
-        shown = next((v for v in versions if v.is_current), versions[0] if versions else None)
+        shown = in_force or (versions[0] if versions else None)
     else:
         shown = next((v for v in versions if v.number == number), None)
         if shown is None:
             raise Http404("No such version.")
+    current = versions[0] if versions else None
     return render(
         request,
         "support/element_detail.html",
@@ -118,85 +95,160 @@ def element_detail(
             "person": person,
             "caps": caps,
             "kind": kind,
-            "label": el.label,
+            "label": page.label,
             "element": element,
             "versions": versions,
             "shown": shown,
+            "in_force": in_force,
+            "now": now,
+            "superseded": selectors.superseded_in(current) if element.is_active else [],
         },
     )
 
 
-def _initial_from(el: _Element, version: Model | None) -> tuple[dict, list[dict]]:
-    if version is None:
-        return {}, []
-    initial = {name: getattr(version, name) for name in el.version_fields}
+def _initial_from(page: _Page, element: PlanElement | None, version: PlanVersion | None):
+    if element is None or version is None:
+        # A new routine or rhythm starts as a draft; a new instruction in force.
+        return {"activate": page.kind.element_model._meta.get_field("is_active").default}, []
+    kind = page.kind
+    initial: dict[str, Any] = {
+        name: getattr(version, name) for name in ("agency_summary", *kind.version_fields)
+    }
+    initial.update({f: getattr(element, e) for f, e in page.element_fields.items()})
     initial["decisions"] = [d.pk for d in version.decisions.all() if d.status != "superseded"]
-    rows = getattr(version, el.rows_name).all()
-    return initial, [{name: getattr(row, name) for name in el.row_fields} for row in rows]
+    initial["version"] = element.version
+    rows = getattr(version, kind.rows_name).all() if kind.rows_name else []
+    return initial, [{name: getattr(row, name) for name in kind.row_fields} for row in rows]
+
+
+def _row_text(kind: Kind, row: Any) -> str:
+    get = row.get if isinstance(row, dict) else lambda name: getattr(row, name, "")
+    if kind is services.ROUTINE:
+        start, end = get("window_start"), get("window_end")
+        when = f" ({start:%H:%M}{f'–{end:%H:%M}' if end else ''})" if start else ""
+        words = f": say “{get('agreed_words')}”" if get("agreed_words") else ""
+        return f"{get('title')}{when}{words}"
+    day = dict(Weekday.choices).get(get("day"), "")
+    time = get("time")
+    return f"{day}{f' {time:%H:%M}' if time else ''}: {get('activity')} ({get('kind')})"
+
+
+def _side_by_side(
+    page: _Page, element: PlanElement, latest: PlanVersion, form, rows: list[dict]
+) -> list[dict]:
+    """What the other person saved beside what this user sent, field by field."""
+    kind = page.kind
+    data = form.cleaned_data
+    compare: list[tuple[str, Any, Any]] = [
+        (form.fields[f].label or f, getattr(element, e), data.get(f))
+        for f, e in page.element_fields.items()
+    ]
+    for name in (*kind.version_fields, "agency_summary"):
+        compare.append((form.fields[name].label, getattr(latest, name), data.get(name, "")))
+    theirs = sorted(d.question for d in latest.decisions.all())
+    yours = sorted(d.question for d in data.get("decisions", []))
+    compare.append(("Decisions it comes from", "; ".join(theirs), "; ".join(yours)))
+    if kind.rows_name:
+        compare.append(
+            (
+                kind.rows_name.capitalize(),
+                "\n".join(_row_text(kind, r) for r in getattr(latest, kind.rows_name).all()),
+                "\n".join(_row_text(kind, r) for r in rows),
+            )
+        )
+    return [
+        {"label": label, "theirs": str(theirs or "—"), "yours": str(yours or "—")}
+        for label, theirs, yours in compare
+        if str(theirs or "").strip() != str(yours or "").strip()
+    ]
+
+
+def _save(page: _Page, request: HttpRequest, person, element, form, rows) -> PlanElement:
+    data = form.cleaned_data
+    kind = page.kind
+    element_fields = {e: data[f] for f, e in page.element_fields.items()}
+    common = {
+        "decisions": data["decisions"],
+        "rows": rows if kind.rows_name else None,
+        "fields": {name: data[name] for name in kind.version_fields},
+        "agency_summary": data["agency_summary"],
+        "effective_from": data.get("effective_from"),
+        "by": request.user,
+    }
+    if element is None:
+        return services.element_create(
+            kind,
+            person=person,
+            element_fields=element_fields,
+            activate=data["activate"],
+            **common,
+        )
+    version = services.version_create(
+        kind,
+        element=element,
+        based_on=data["version"],
+        change_reason=data["change_reason"],
+        element_fields=element_fields,
+        summary_confirmed=data["summary_confirmed"],
+        **common,
+    )
+    return version.element
 
 
 def _element_form(request: HttpRequest, person_id: int, kind: str, pk: int | None):
-    el = _element(kind)
-    if pk:
-        element = access.get_object_for_user(
-            request, el.model, pk, Action.PLAN, person_id=person_id
-        )
-        person = element.person
-    else:
-        element = None
-        person = access.get_person_for_user(request, person_id, Action.PLAN, what=f"New {el.label}")
+    page = _page(kind)
+    person = access.get_person_for_user(request, person_id, Action.PLAN)
     caps = access.capabilities(request.user, person)
-    current = None
-    if element is not None:
-        current = next((v for v in el.versions(element) if v.is_current), None)
-    initial, rows = _initial_from(el, current)
-    if element is not None:
-        initial["name"] = element.name
+    element = selectors.element_for_person(page.kind, person, pk) if pk else None
+    current = element.versions.filter(is_current=True).first() if element else None
+    initial, rows = _initial_from(page, element, current)
     revising = element is not None
-    form = el.version_form(
+    form = page.version_form(
         request.POST or None,
         initial=initial,
         decisions=selectors.citable_decisions(person),
         revising=revising,
     )
-    formset = el.formset(request.POST or None, initial=rows, prefix=el.rows_name)
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        data = dict(form.cleaned_data)
-        fields = {name: data[name] for name in el.version_fields}
+    formset = (
+        page.formset(request.POST or None, initial=rows, prefix=page.kind.rows_name)
+        if page.formset
+        else None
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
+        posted = forms.rows_from(formset) if formset is not None else []
         try:
-            if revising:
-                el.revise(
-                    **{el.kwarg: element},
-                    name=data["name"],
-                    decisions=data["decisions"],
-                    change_reason=data["change_reason"],
-                    by=request.user,
-                    **{el.rows_name: forms.rows_from(formset)},
-                    **fields,
-                )
-                saved = element
-            else:
-                saved = el.create(
-                    person=person,
-                    name=data["name"],
-                    decisions=data["decisions"],
-                    activate=data["activate"],
-                    by=request.user,
-                    **{el.rows_name: forms.rows_from(formset)},
-                    **fields,
-                )
+            saved = _save(page, request, person, element, form, posted)
+        except StaleVersion as exc:
+            element = exc.record
+            latest = selectors.with_details(
+                page.kind, element.versions.filter(is_current=True)
+            ).first()
+            conflict = {
+                "message": exc.message,
+                "changed_by": exc.changed_by,
+                "changed_at": exc.changed_at,
+                "rows": _side_by_side(page, element, latest, form, posted),
+            }
+            # Sending the form again is a deliberate change on top of theirs.
+            data = request.POST.copy()
+            data["version"] = str(exc.current)
+            form = page.version_form(
+                data, decisions=selectors.citable_decisions(person), revising=True
+            )
+            form.is_valid()
         except ValidationError as exc:
             form_errors_from(form, exc)
-            if hasattr(exc, "error_dict") and el.rows_name in exc.error_dict:
-                for error in exc.error_dict[el.rows_name]:
+            rows_name = page.kind.rows_name
+            if rows_name and hasattr(exc, "error_dict") and rows_name in exc.error_dict:
+                for error in exc.error_dict[rows_name]:
                     form.add_error(None, error)
         else:
-            messages.success(
-                request,
-                f"New version of {saved.name} saved."
-                if revising
-                else f"{saved.name} saved{' and in force' if saved.is_active else ' as a draft'}.",
-            )
+            if revising:
+                messages.success(request, f"New version of {saved} saved.")
+            else:
+                state = " and in force" if saved.is_active else " as a draft"
+                messages.success(request, f"{saved} saved{state}.")
             return redirect("support:element", person_id=person.pk, kind=kind, pk=saved.pk)
     return render(
         request,
@@ -205,11 +257,12 @@ def _element_form(request: HttpRequest, person_id: int, kind: str, pk: int | Non
             "person": person,
             "caps": caps,
             "kind": kind,
-            "label": el.label,
+            "label": page.label,
             "element": element,
             "form": form,
             "formset": formset,
-            "rows_name": el.rows_name,
+            "rows_name": page.kind.rows_name,
+            "conflict": conflict,
         },
     )
 
@@ -227,53 +280,37 @@ def element_revise(request: HttpRequest, person_id: int, kind: str, pk: int) -> 
 @login_required
 @require_POST
 def element_activate(request: HttpRequest, person_id: int, kind: str, pk: int) -> HttpResponse:
-    el = _element(kind)
-    element = access.get_object_for_user(request, el.model, pk, Action.PLAN, person_id=person_id)
-    person = element.person
+    page = _page(kind)
+    person = access.get_person_for_user(request, person_id, Action.PLAN)
+    element = selectors.element_for_person(page.kind, person, pk)
+    form = forms.ActiveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Send the form from the page again.")
+        return redirect("support:element", person_id=person.pk, kind=kind, pk=element.pk)
+    active = bool(form.cleaned_data["active"])
     try:
-        if request.POST.get("active") == "0":
-            el.deactivate(**{el.kwarg: element}, by=request.user)
-            messages.success(request, f"{element.name} is no longer in force on shift.")
-        else:
-            el.activate(**{el.kwarg: element}, by=request.user)
-            messages.success(request, f"{element.name} is in force on shift.")
+        services.element_set_active(
+            page.kind,
+            element=element,
+            based_on=form.cleaned_data["version"],
+            active=active,
+            by=request.user,
+        )
+    except StaleVersion as exc:
+        messages.error(request, exc.message)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    else:
+        state = "is in force on shift" if active else "is no longer in force on shift"
+        messages.success(request, f"{element} {state}.")
     return redirect("support:element", person_id=person.pk, kind=kind, pk=element.pk)
 
 
 @login_required
-def instruction_form(request: HttpRequest, person_id: int, pk: int | None = None) -> HttpResponse:
-    if pk:
-        instruction = access.get_object_for_user(
-            request, StaffInstruction, pk, Action.PLAN, person_id=person_id
-        )
-        person = instruction.person
-    else:
-        instruction = None
-        person = access.get_person_for_user(
-            request, person_id, Action.PLAN, what="New staff instruction"
-        )
-    caps = access.capabilities(request.user, person)
-    form = forms.InstructionForm(
-        request.POST or None,
-        instance=instruction,
-        decisions=selectors.citable_decisions(person),
-    )
-    if request.method == "POST" and form.is_valid():
-        data: dict[str, Any] = dict(form.cleaned_data)
-        try:
-            if instruction is None:
-                services.instruction_create(person=person, by=request.user, **data)
-            else:
-                services.instruction_update(instruction=instruction, by=request.user, **data)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(request, "Staff instruction saved.")
-            return redirect(f"/people/{person.pk}/support/#instructions")
-    return render(
-        request,
-        "support/instruction_form.html",
-        {"person": person, "caps": caps, "form": form, "instruction": instruction},
-    )
+def instruction_add(request: HttpRequest, person_id: int) -> HttpResponse:
+    return _element_form(request, person_id, "instruction", None)
+
+
+@login_required
+def instruction_change(request: HttpRequest, person_id: int, pk: int) -> HttpResponse:
+    return _element_form(request, person_id, "instruction", pk)

@@ -1,7 +1,11 @@
 import json
 import uuid
+from contextlib import contextmanager
+from datetime import datetime, time
+from unittest import mock
 
 from django.test import Client
+from django.utils import timezone
 
 from coplan.accounts.services import api_token_create
 
@@ -26,3 +30,15 @@ class Api:
             content_type="application/json",
             **headers,
         )
+
+
+@contextmanager
+def clock(at: datetime):
+    """Run as if it were `at`: the services, the pages and the time stamps Django writes
+    all read django.utils.timezone.now."""
+    with mock.patch("django.utils.timezone.now", return_value=at):
+        yield
+
+
+def today_at(hour: int, minute: int = 0) -> datetime:
+    return timezone.make_aware(datetime.combine(timezone.localdate(), time(hour, minute)))

@@ -36,10 +36,23 @@ def test_worker_records_the_morning_routine_on_a_phone(page, live_server, world,
     assert box["height"] >= 48 and box["width"] >= 300
     record.click()
     problems += page_problems(page, "routine form")
+    # Used in another order than agreed: the shower first. Ticking numbers the steps.
+    page.get_by_role("checkbox", name="Shower, later").check()
+    page.get_by_role("checkbox", name="Breakfast first").check()
+    page.get_by_role("checkbox", name="Put on the clothes chosen last night").check()
+    breakfast, clothes, shower = (s.pk for s in routine.versions.get().steps.order_by("position"))
+    assert page.locator(f"#id_order_{shower}").input_value() == "1"
+    page.get_by_role("checkbox", name="Breakfast first").uncheck()
+    page.get_by_role("checkbox", name="Breakfast first").check()
+    assert page.locator(f"#id_order_{breakfast}").input_value() == "3"
+    assert page.locator(f"#id_order_{clothes}").input_value() == "2"
     page.get_by_label("Completed", exact=True).check()
+    page.get_by_label("What was different, and why").fill("Sam chose the shower first.")
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(f"{live_server.url}/shift/#person-{world.person.pk}")
-    assert RoutineRun.objects.get().routine_version == routine.versions.get()
+    run = RoutineRun.objects.get()
+    assert run.routine_version == routine.versions.get()
+    assert run.steps_used == [shower, clothes, breakfast]
     for url, label in [
         (f"/people/{world.person.pk}/record/activity/", "activity form"),
         (f"/people/{world.person.pk}/handover/", "handover"),

@@ -39,6 +39,7 @@ def test_record_points_at_the_version_in_force_when_made(world, routine):
     )
     v2 = support_services.routine_revise(
         routine=routine,
+        based_on=routine.version,
         decisions=[agreed_decision(world.person, world.manager, "Later start?")],
         steps=[dict(s) for s in MORNING_STEPS[:2]],
         change_reason="Start later on Sundays.",

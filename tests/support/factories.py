@@ -88,3 +88,44 @@ def week_rhythm(person, user, decision=None, *, all_days=True):
         activate=True,
         by=user,
     )
+
+
+def tomorrow_at(hour: int, minute: int = 0):
+    """A moment tomorrow, in the service's time zone."""
+    from datetime import datetime, timedelta
+
+    day = timezone.localdate() + timedelta(days=1)
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def revise_morning(routine, user, decision=None, *, steps=None, **fields):
+    """A new version of the morning routine, based on the version the caller read (the
+    routine as it is now, unless `based_on` says otherwise)."""
+    routine.refresh_from_db()
+    decision = decision or routine.versions.get(is_current=True).decisions.first()
+    return support_services.routine_revise(
+        **{
+            "routine": routine,
+            "based_on": routine.version,
+            "decisions": [decision],
+            "steps": [dict(s) for s in (steps if steps is not None else MORNING_STEPS)],
+            "change_reason": "Changed at the review.",
+            "agency_summary": "Breakfast first.\nShower later.",
+            "by": user,
+            **fields,
+        }
+    )
+
+
+def staff_instruction(
+    person, user, decision=None, *, title="Quiet voices", text="Keep voices low."
+):
+    """A sensory staff instruction in force, from an agreed decision."""
+    return support_services.instruction_create(
+        person=person,
+        category="sensory",
+        title=title,
+        text=text,
+        decisions=[decision or agreed_decision(person, user)],
+        by=user,
+    )

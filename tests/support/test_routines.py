@@ -27,11 +27,15 @@ def test_draft_routine_is_activated_once_its_decision_is_agreed(world):
     routine = morning_routine(world.person, world.team_leader, draft, activate=False)
     assert routine.is_active is False
     with pytest.raises(ValidationError, match="cannot be activated without the agreed decision"):
-        support_services.routine_activate(routine=routine, by=world.team_leader)
+        support_services.routine_activate(
+            routine=routine, based_on=routine.version, by=world.team_leader
+        )
     draft.status, draft.agreed_by = "agreed", world.manager
     draft.agreed_at = draft.created_at
     draft.save()
-    support_services.routine_activate(routine=routine, by=world.team_leader)
+    support_services.routine_activate(
+        routine=routine, based_on=routine.version, by=world.team_leader
+    )
     routine.refresh_from_db()
     assert routine.is_active is True
 
@@ -48,6 +52,7 @@ def test_change_makes_a_new_version_and_keeps_the_old(world):
     new_decision = agreed_decision(world.person, world.manager, "Breakfast before shower?")
     v2 = support_services.routine_revise(
         routine=routine,
+        based_on=routine.version,
         decisions=[new_decision],
         steps=[dict(s) for s in reversed(MORNING_STEPS)],
         change_reason="Sam asked for the shower first on weekdays.",
@@ -68,6 +73,7 @@ def test_change_to_a_routine_in_force_must_cite_an_agreed_decision(world):
     with pytest.raises(ValidationError) as exc:
         support_services.routine_revise(
             routine=routine,
+            based_on=routine.version,
             decisions=[draft],
             steps=[dict(s) for s in MORNING_STEPS],
             change_reason="Trying something",
@@ -82,6 +88,7 @@ def test_change_needs_a_reason(world):
     with pytest.raises(ValidationError, match="Say what changed and why"):
         support_services.routine_revise(
             routine=routine,
+            based_on=routine.version,
             decisions=[routine.versions.get().decisions.get()],
             steps=[dict(s) for s in MORNING_STEPS],
             change_reason="  ",
@@ -106,7 +113,7 @@ def test_step_window_must_end_after_it_starts(world):
 
 def test_rhythm_is_versioned_with_preparation_and_prompt(world):
     rhythm = week_rhythm(world.person, world.team_leader)
-    version = selectors.current_rhythm_version(rhythm)
+    version = selectors.version_in_force(rhythm)
     assert version.preparation_lines == ["Clothes out", "Travel card in coat", "Preferred snack"]
     assert version.choice_prompt.startswith("Library or park")
     assert version.entries.filter(kind="priority").count() == 7

@@ -153,6 +153,7 @@ def _daniel(dan: Person, leader: User) -> None:
     )
     services.routine_revise(
         routine=routine,
+        based_on=routine.version,
         decisions=[new],
         steps=NEW_STEPS,
         change_reason="Re-co-produced with Dan in a day-in-the-life session: breakfast first, "
