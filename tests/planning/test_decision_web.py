@@ -9,7 +9,7 @@ from coplan.planning.services import AGREED_CANNOT_CHANGE
 from .conftest import make_draft
 from .helpers import decision_post
 
-LOG_QUERIES = 11
+LOG_QUERIES = 12  # +1: the unread notifications count in the header
 
 
 def url(name: str, world, *args) -> str:
