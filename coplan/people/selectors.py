@@ -1,5 +1,4 @@
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import F, Model, Prefetch, QuerySet, Window
 from django.db.models.functions import Lag
@@ -68,12 +67,11 @@ HISTORY_SOURCES: list[tuple[str, type[Model], str]] = [
 UNCHANGED_FIELDS = {"updated_at", "version"}
 
 
-@dataclass
-class HistoryRow:
+class HistoryRow(TypedDict):
     label: str
     record: Any  # a simple-history historical record
     what: str
-    changes: list[dict[str, Any]] = field(default_factory=list)
+    changes: list[dict[str, Any]]
 
 
 def _changes(record: Any, prev: Any) -> list[dict[str, Any]]:
@@ -123,6 +121,13 @@ def person_history(person: Person, *, limit: int = 200) -> list[HistoryRow]:
             if key == "person_id":
                 instance.person = person  # its name may say whose it is, with no query
             prev = by_history_id.get(record.prev_history_id)
-            rows.append(HistoryRow(label, record, str(instance), _changes(record, prev)))
-    rows.sort(key=lambda r: r.record.history_date, reverse=True)
+            rows.append(
+                HistoryRow(
+                    label=label,
+                    record=record,
+                    what=str(instance),
+                    changes=_changes(record, prev),
+                )
+            )
+    rows.sort(key=lambda r: r["record"].history_date, reverse=True)
     return rows[:limit]
