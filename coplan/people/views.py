@@ -236,58 +236,6 @@ def decision_profile_form(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-HISTORY_MODELS = [
-    ("About me and profile", lambda p: Person.history.filter(id=p.pk)),
-    (
-        "Communication need",
-        lambda p: CommunicationNeed.history.filter(person_id=p.pk),
-    ),
-    (
-        "Communication chart",
-        lambda p: CommunicationChartEntry.history.filter(person_id=p.pk),
-    ),
-    ("Decision-making profile", lambda p: p.decision_profile.history.all()),
-    (
-        "Decision-making agreement",
-        lambda p: DecisionAgreementEntry.history.filter(person_id=p.pk),
-    ),
-    ("Circle of support", lambda p: CircleMember.history.filter(person_id=p.pk)),
-]
-
-
-def _history_rows(person: Person, limit: int = 200) -> list[dict]:
-    rows = []
-    for label, fetch in HISTORY_MODELS:
-        try:
-            records = list(fetch(person).select_related("history_user")[:limit])
-        except Person.decision_profile.RelatedObjectDoesNotExist:
-            continue
-        for record in records:
-            changes = []
-            prev = record.prev_record
-            if prev is not None:
-                delta = record.diff_against(prev)
-                changes = [
-                    {
-                        "field": record.instance._meta.get_field(c.field).verbose_name,
-                        "old": c.old,
-                        "new": c.new,
-                    }
-                    for c in delta.changes
-                    if c.field not in {"updated_at", "version"}
-                ]
-            rows.append(
-                {
-                    "label": label,
-                    "record": record,
-                    "what": str(record.instance),
-                    "changes": changes,
-                }
-            )
-    rows.sort(key=lambda r: r["record"].history_date, reverse=True)
-    return rows[:limit]
-
-
 @login_required
 def person_history(request: HttpRequest, person_id: int) -> HttpResponse:
     person = access.get_person_for_user(
@@ -296,7 +244,7 @@ def person_history(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(
         request,
         "people/history.html",
-        {"person": person, "rows": _history_rows(person)},
+        {"person": person, "rows": selectors.person_history(person)},
     )
 
 

@@ -156,21 +156,38 @@ def decision_page(decision_id: int) -> Decision:
 
 
 def decision_chain(decision: Decision, limit: int = 50) -> list[Decision]:
-    """Every version of this decision, oldest first: what it replaced and what replaced it."""
+    """Every version of this decision, oldest first: what it replaced and what replaced it.
+
+    Versions of a decision are all the person's, so one query reads every decision of theirs
+    that supersedes or is superseded by another, and the chain is walked in memory. None at
+    all when the decision stands alone (decision_page has read both its links)."""
+    if decision.supersedes_id is None and not _has_successor(decision):
+        return [decision]
+    linked = {
+        d.pk: d
+        for d in Decision.objects.filter(person_id=decision.person_id)
+        .filter(Q(supersedes__isnull=False) | Q(superseded_by__isnull=False))
+        .select_related("agreed_by")
+    }
+    successor = {d.supersedes_id: d for d in linked.values() if d.supersedes_id}
     earlier: list[Decision] = []
     current = decision
-    while current.supersedes_id and len(earlier) < limit:
-        current = Decision.objects.select_related("agreed_by").get(pk=current.supersedes_id)
+    while current.supersedes_id in linked and len(earlier) < limit:
+        current = linked[current.supersedes_id]
         earlier.append(current)
     later: list[Decision] = []
     current = decision
-    while len(later) < limit:
-        nxt = Decision.objects.select_related("agreed_by").filter(supersedes=current).first()
-        if nxt is None:
-            break
-        later.append(nxt)
-        current = nxt
+    while current.pk in successor and len(later) < limit:
+        current = successor[current.pk]
+        later.append(current)
     return [*reversed(earlier), decision, *later]
+
+
+def _has_successor(decision: Decision) -> bool:
+    try:
+        return decision.superseded_by is not None
+    except Decision.superseded_by.RelatedObjectDoesNotExist:
+        return False
 
 
 def decision_shaped(decision: Decision) -> list[dict[str, Any]]:

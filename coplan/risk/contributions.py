@@ -21,8 +21,7 @@ def risk_summary(*, person: Person, caps: frozenset[Action], **_: Any) -> Panel 
     if Action.VIEW_PLAN not in caps:
         return None
     plans = []
-    for plan in selectors.plans_for_person(person).filter(is_active=True):
-        points = selectors.trends(plan)
+    for plan, points in selectors.active_plans_with_trends(person):
         plans.append(
             {
                 "plan": plan,

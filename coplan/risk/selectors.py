@@ -6,14 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from coplan.lib.contributions import gather
 from coplan.people.models import Person
 from coplan.risk.models import (
     Competency,
-    CompetencyResult,
     IncidentLink,
     PracticeSession,
     RiskPlan,
@@ -108,36 +107,58 @@ class TrendPoint:
 
 def trends(plan: RiskPlan) -> list[TrendPoint]:
     """Every practice session of the plan, oldest first: prompts by kind, and how many of
-    the stage's competencies were shown with no prompt. Three queries."""
-    per_stage = dict(
-        RiskStage.objects.filter(plan=plan).annotate(n=Count("competencies")).values_list("pk", "n")
-    )
-    sessions = (
-        PracticeSession.objects.filter(plan=plan)
-        .select_related("stage")
-        .prefetch_related(
-            Prefetch(
-                "results",
-                queryset=CompetencyResult.objects.only(
-                    "id", "session_id", "competency_id", "shown", "prompted"
-                ),
-            )
+    the stage's competencies were shown with no prompt. Two queries."""
+    return _trends(
+        RiskStage.objects.filter(plan=plan), PracticeSession.objects.filter(plan=plan)
+    ).get(plan.pk, [])
+
+
+def active_plans_with_trends(person: Person) -> list[tuple[RiskPlan, list[TrendPoint]]]:
+    """The person's active risk plans, each with its trend points (as `trends`). Three
+    queries however many plans and sessions there are."""
+    plans = list(plans_for_person(person).filter(is_active=True))
+    active = {"plan__person": person, "plan__is_active": True}
+    points = _trends(RiskStage.objects.filter(**active), PracticeSession.objects.filter(**active))
+    return [(plan, points.get(plan.pk, [])) for plan in plans]
+
+
+def _trends(
+    stages: QuerySet[RiskStage], sessions: QuerySet[PracticeSession]
+) -> dict[int, list[TrendPoint]]:
+    """Trend points by plan id: one query for the competencies per stage, one for the
+    sessions with their unprompted competencies counted in the database."""
+    per_stage = dict(stages.annotate(n=Count("competencies")).values_list("pk", "n"))
+    rows = (
+        sessions.values(
+            "id",
+            "plan_id",
+            "stage_id",
+            "stage__number",
+            "occurred_at",
+            "prompts_verbal",
+            "prompts_gestural",
+            "prompts_physical",
+        )
+        .annotate(
+            independent=Count("results", filter=Q(results__shown=True, results__prompted=False))
         )
         .order_by("occurred_at", "id")
     )
-    return [
-        TrendPoint(
-            session_id=s.pk,
-            occurred_at=s.occurred_at,
-            stage_number=s.stage.number,
-            verbal=s.prompts_verbal,
-            gestural=s.prompts_gestural,
-            physical=s.prompts_physical,
-            independent=sum(1 for r in s.results.all() if r.independent),
-            competencies=per_stage.get(s.stage_id, 0),
+    found: dict[int, list[TrendPoint]] = {}
+    for row in rows:
+        found.setdefault(row["plan_id"], []).append(
+            TrendPoint(
+                session_id=row["id"],
+                occurred_at=row["occurred_at"],
+                stage_number=row["stage__number"],
+                verbal=row["prompts_verbal"],
+                gestural=row["prompts_gestural"],
+                physical=row["prompts_physical"],
+                independent=row["independent"],
+                competencies=per_stage.get(row["stage_id"], 0),
+            )
         )
-        for s in sessions
-    ]
+    return found
 
 
 @dataclass

@@ -6,10 +6,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from coplan.delivery import services
-from coplan.delivery.models import ActivityRecord, DailyNote, IdempotencyKey, RoutineRun
+from coplan.delivery.models import (
+    ActivityRecord,
+    BriefingAcknowledgement,
+    DailyNote,
+    IdempotencyKey,
+    RoutineRun,
+)
 from coplan.lib.errors import Conflict
 from coplan.support import services as support_services
 from tests.delivery.helpers import Api
+from tests.snapshot import snapshot
 from tests.support.factories import MORNING_STEPS, agreed_decision, morning_routine, week_rhythm
 
 
@@ -82,6 +89,7 @@ def test_distress_noticed_needs_notes(world, routine):
             idempotency_key=uuid.uuid4(),
             by=world.worker,
         )
+    assert (RoutineRun.objects.count(), IdempotencyKey.objects.count()) == (0, 0)
 
 
 def test_steps_from_another_version_are_refused(world, routine):
@@ -95,6 +103,7 @@ def test_steps_from_another_version_are_refused(world, routine):
             idempotency_key=uuid.uuid4(),
             by=world.worker,
         )
+    assert (RoutineRun.objects.count(), IdempotencyKey.objects.count()) == (0, 0)
 
 
 def test_late_entry_is_marked(world):
@@ -125,6 +134,7 @@ def test_future_record_is_refused(world):
             idempotency_key=uuid.uuid4(),
             by=world.worker,
         )
+    assert (DailyNote.objects.count(), IdempotencyKey.objects.count()) == (0, 0)
 
 
 # Declines and attendance-only
@@ -144,12 +154,14 @@ def test_declined_without_reason_is_refused(world, rhythm):
     with pytest.raises(ValidationError) as exc:
         _activity(world, rhythm, outcome="declined")
     assert exc.value.message_dict["decline_reason"] == [services.DECLINED_NEEDS_REASON]
+    assert (ActivityRecord.objects.count(), IdempotencyKey.objects.count()) == (0, 0)
 
 
 def test_attendance_only_is_refused(world, rhythm):
     with pytest.raises(ValidationError) as exc:
         _activity(world, rhythm, outcome="took_part")
     assert exc.value.messages == [services.ATTENDANCE_ONLY]
+    assert (ActivityRecord.objects.count(), IdempotencyKey.objects.count()) == (0, 0)
 
 
 def test_choice_and_decline_with_reason_are_kept(world, rhythm):
@@ -232,11 +244,13 @@ def test_same_key_with_a_different_body_is_a_conflict(world):
     services.daily_note_create(
         person=world.person, text="Good morning.", idempotency_key=key, by=world.worker
     )
+    before = snapshot(DailyNote.objects.get(), IdempotencyKey)
     with pytest.raises(Conflict):
         services.daily_note_create(
             person=world.person, text="Something else.", idempotency_key=key, by=world.worker
         )
     assert DailyNote.objects.count() == 1
+    assert snapshot(DailyNote.objects.get(), IdempotencyKey) == before
 
 
 def test_web_form_sent_twice_saves_once(world):
@@ -276,6 +290,7 @@ def test_api_needs_an_idempotency_key(world):
     )
     assert response.status_code == 422
     assert "Idempotency-Key" in response.json()["fields"]["idempotency_key"][0]
+    assert (DailyNote.objects.count(), IdempotencyKey.objects.count()) == (0, 0)
 
 
 def test_another_users_key_does_not_replay_their_record(world):
@@ -324,6 +339,7 @@ def test_agency_worker_cannot_record_before_the_briefing(world, routine):
         services.daily_note_create(
             person=world.person, text="Hello.", idempotency_key=uuid.uuid4(), by=world.agency_now
         )
+    assert (DailyNote.objects.count(), IdempotencyKey.objects.count()) == (0, 0)
     booking = world.agency_now.shift_bookings.get()
     ack = services.briefing_acknowledge(booking=booking, by=world.agency_now)
     assert list(ack.routine_versions.all()) == [routine.versions.get()]
@@ -356,6 +372,7 @@ def test_agency_api_write_before_briefing_is_forbidden(world):
     refused = api.post(url, {"text": "Hello."})
     assert refused.status_code == 403
     assert "briefing" in refused.json()["message"]
+    assert (DailyNote.objects.count(), IdempotencyKey.objects.count()) == (0, 0)
     booking = world.agency_now.shift_bookings.get()
     to_read = api.get(f"/delivery/bookings/{booking.pk}/briefing").json()
     assert to_read["acknowledged"] is False
@@ -363,6 +380,7 @@ def test_agency_api_write_before_briefing_is_forbidden(world):
     assert (
         Api(world.agency_later).get(f"/delivery/bookings/{booking.pk}/briefing").status_code == 404
     )
+    assert not BriefingAcknowledgement.objects.exists()
     assert api.post(f"/delivery/bookings/{booking.pk}/briefing").status_code == 201
     assert api.post(f"/delivery/bookings/{booking.pk}/briefing").status_code == 201
     assert api.post(url, {"text": "Hello."}).status_code == 201
@@ -395,6 +413,7 @@ def test_api_routine_run_and_flag(world, routine):
         .status_code
         == 403
     )
+    assert not DailyNote.objects.exists()
 
 
 def test_api_incident_handover_and_planned_activity(world, routine, rhythm):

@@ -9,8 +9,17 @@ from coplan.accounts.services import api_token_create
 from coplan.people import services as people_services
 from coplan.people.models import CommunicationNeed
 from coplan.planning import services
-from coplan.planning.models import CoproductionSession, Decision, Goal, SessionView
+from coplan.planning.models import (
+    CoproductionSession,
+    Decision,
+    DecisionOption,
+    DecisionParticipant,
+    Goal,
+    GoalProgress,
+    SessionView,
+)
 from coplan.planning.services import AGREED_CANNOT_CHANGE
+from tests.snapshot import snapshot
 
 from .conftest import make_draft
 
@@ -192,9 +201,12 @@ def test_agree_through_the_api_names_what_is_missing(world, overrides, field, me
         f"/people/{world.person.pk}/decisions", decision_body(**overrides)
     )
     assert created.status_code == 201
-    response = Api(world.manager).post(f"/decisions/{created.json()['id']}/agree")
+    decision = Decision.objects.get(pk=created.json()["id"])
+    before = snapshot(decision, DecisionOption, DecisionParticipant)
+    response = Api(world.manager).post(f"/decisions/{decision.pk}/agree")
     assert response.status_code == 422
     assert message in response.json()["fields"][field]
+    assert snapshot(decision, DecisionOption, DecisionParticipant) == before
 
 
 def test_supersede_through_the_api_and_a_second_attempt_conflicts(world, agreed):
@@ -203,9 +215,11 @@ def test_supersede_through_the_api_and_a_second_attempt_conflicts(world, agreed)
     assert first.status_code == 201
     assert first.json()["supersedes_id"] == agreed.pk
     assert first.json()["status"] == "draft"
+    before = snapshot(Decision, DecisionOption, DecisionParticipant, agreed)
     second = api.post(f"/decisions/{agreed.pk}/supersede")
     assert second.status_code == 409
     assert second.json()["code"] == "already_superseded"
+    assert snapshot(Decision, DecisionOption, DecisionParticipant, agreed) == before
     old = api.get(f"/decisions/{agreed.pk}").json()
     assert old["superseded_by_id"] == first.json()["id"]
 
@@ -237,6 +251,8 @@ def test_who_may_create_decisions_through_the_api(world, who, status):
         f"/people/{world.person.pk}/decisions", decision_body()
     )
     assert response.status_code == status
+    made = 1 if status == 201 else 0
+    assert (Decision.objects.count(), DecisionOption.objects.count()) == (made, 2 * made)
 
 
 @pytest.mark.parametrize(
@@ -253,7 +269,9 @@ def test_anonymous_api_call_is_401(world, agreed):
 
 
 def test_support_worker_cannot_agree_through_the_api(world, draft):
+    before = snapshot(draft)
     assert Api(world.worker).post(f"/decisions/{draft.pk}/agree").status_code == 403
+    assert snapshot(draft) == before
 
 
 # Sessions ----------------------------------------------------------------------------
@@ -308,6 +326,7 @@ def test_create_read_update_and_list_sessions_through_the_api(world):
         Api(world.worker).post(f"/people/{world.person.pk}/sessions", session_body()).status_code
         == 403
     )
+    assert CoproductionSession.objects.count() == 1
 
 
 def _session(world) -> CoproductionSession:
@@ -331,6 +350,7 @@ def test_person_and_circle_add_their_own_views_through_the_api(world):
     assert (
         Api(world.outsider).post(f"/sessions/{session.pk}/views", {"text": "x"}).status_code == 404
     )
+    assert SessionView.objects.count() == 2
 
 
 def test_staff_view_on_behalf_is_marked_through_the_api(world):
@@ -345,6 +365,7 @@ def test_staff_view_on_behalf_is_marked_through_the_api(world):
     missing = Api(world.worker).post(f"/sessions/{session.pk}/views", {"text": "Whose?"})
     assert missing.status_code == 422
     assert missing.json()["fields"] == {"on_behalf_of": ["Say whose view this is."]}
+    assert SessionView.objects.count() == 1
 
 
 # Goals --------------------------------------------------------------------------------
@@ -370,12 +391,14 @@ def test_goals_and_progress_through_the_api(world, agreed):
     paused = api.patch(f"/goals/{goal_id}", {"status": "paused"})
     assert paused.status_code == 422
     assert paused.json()["fields"] == {"status_reason": ["Say why the goal is paused."]}
+    assert Goal.objects.values_list("status", "version").get() == ("active", 1)
     ok = api.patch(f"/goals/{goal_id}", {"status": "paused", "status_reason": "In hospital"})
     assert ok.status_code == 200 and ok.json()["status"] == "paused"
 
     too_high = api.post(f"/goals/{goal_id}/progress", {"value": 9})
     assert too_high.status_code == 422
     assert too_high.json()["fields"] == {"value": ["Give a rating from 1 to 5."]}
+    assert not GoalProgress.objects.exists()
     entry = Api(world.worker).post(
         f"/goals/{goal_id}/progress", {"value": 4, "persons_words": "Good."}
     )

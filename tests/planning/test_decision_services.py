@@ -3,15 +3,27 @@ from django.core.exceptions import ValidationError
 
 from coplan.lib.errors import Conflict
 from coplan.planning import services
-from coplan.planning.models import Decision, DecisionOption, Domain, ParticipantKind, TakingPart
+from coplan.planning.models import (
+    Decision,
+    DecisionOption,
+    DecisionParticipant,
+    Domain,
+    ParticipantKind,
+    TakingPart,
+)
 from coplan.planning.services import AGREED_CANNOT_CHANGE
+from tests.snapshot import snapshot
 
 from .conftest import make_draft
 
 
 def _refusal(decision: Decision) -> dict[str, list[str]]:
+    """The agree service's refusal, which leaves the draft, its options and its participants
+    exactly as they were."""
+    before = snapshot(decision, DecisionOption, DecisionParticipant)
     with pytest.raises(ValidationError) as exc:
         services.decision_agree(decision=decision, by=decision.created_by)
+    assert snapshot(decision, DecisionOption, DecisionParticipant) == before
     return exc.value.message_dict
 
 
@@ -34,11 +46,13 @@ def test_agree_needs_exactly_one_chosen_option(world):
 
 
 def test_two_chosen_options_are_refused_even_in_a_draft(world):
+    snapshot_of_none = snapshot(Decision, DecisionOption)
     with pytest.raises(ValidationError) as exc:
         make_draft(
             world, options=[{"label": "A", "is_chosen": True}, {"label": "B", "is_chosen": True}]
         )
     assert exc.value.message_dict == {"options": ["Only one option can be marked as chosen."]}
+    assert snapshot(Decision, DecisionOption) == snapshot_of_none
 
 
 def test_agree_needs_a_reason(world):
@@ -196,8 +210,10 @@ def test_a_second_supersede_is_refused_while_one_draft_exists(world, agreed):
 
 
 def test_only_agreed_decisions_can_be_superseded(world, draft):
+    before = snapshot(Decision, DecisionOption, DecisionParticipant, draft)
     with pytest.raises(Conflict):
         services.decision_supersede(decision=draft, by=world.manager)
+    assert snapshot(Decision, DecisionOption, DecisionParticipant, draft) == before
 
 
 def test_a_decision_cannot_use_another_persons_session(world):
@@ -213,9 +229,11 @@ def test_a_decision_cannot_use_another_persons_session(world):
     with pytest.raises(ValidationError) as exc:
         make_draft(world, session=other)
     assert exc.value.message_dict == {"session": ["Pick one of this person's sessions."]}
+    assert not Decision.objects.exists()
 
 
 def test_markup_is_refused_in_decisions(world):
     with pytest.raises(ValidationError) as exc:
         make_draft(world, reason="<script>alert(1)</script>")
     assert "reason" in exc.value.message_dict
+    assert (Decision.objects.count(), DecisionOption.objects.count()) == (0, 0)

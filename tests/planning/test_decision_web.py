@@ -3,8 +3,9 @@ from django.urls import reverse
 
 from coplan.people import services as people_services
 from coplan.planning import services
-from coplan.planning.models import Decision
+from coplan.planning.models import Decision, DecisionOption, DecisionParticipant
 from coplan.planning.services import AGREED_CANNOT_CHANGE
+from tests.snapshot import snapshot
 
 from .conftest import make_draft
 from .helpers import decision_post
@@ -85,10 +86,12 @@ def test_agreed_decision_edit_page_refuses_with_409(world, agreed):
 
 def test_agreed_decision_cannot_be_edited_through_the_form(world, agreed):
     client = world.client_for(world.manager)
+    before = snapshot(DecisionOption, DecisionParticipant)
     response = client.post(
         url("decision_edit", world, agreed.pk), decision_post(question="Sneaky change")
     )
     assert response.status_code == 409
+    assert snapshot(DecisionOption, DecisionParticipant) == before
     agreed.refresh_from_db()
     assert agreed.question == "How should Sam's mornings go?"
     assert agreed.version == 2  # created, then agreed

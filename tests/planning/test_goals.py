@@ -120,6 +120,7 @@ def test_goal_cannot_link_another_persons_decision(world):
     with pytest.raises(ValidationError) as exc:
         make_goal(world, decisions=[other])
     assert exc.value.message_dict == {"decisions": ["Link only this person's decisions."]}
+    assert not Goal.objects.exists()
 
 
 @pytest.mark.parametrize(

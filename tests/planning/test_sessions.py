@@ -9,6 +9,7 @@ from coplan.people import services as people_services
 from coplan.people.models import CommunicationNeed
 from coplan.planning import services
 from coplan.planning.models import AgendaPrompt, CoproductionSession, SessionView
+from tests.snapshot import snapshot
 
 from .helpers import formset
 
@@ -335,6 +336,9 @@ def test_duplicate_prompt_is_refused_with_a_message(world):
     )
     assert response.status_code == 200
     assert "already exists" in response.content.decode()
+    assert (
+        AgendaPrompt.objects.filter(text="What does a good morning look like for you?").count() == 1
+    )
 
 
 def test_prompt_library_is_for_team_leaders_and_managers_of_their_organisation(world):
@@ -345,6 +349,13 @@ def test_prompt_library_is_for_team_leaders_and_managers_of_their_organisation(w
     assert world.client_for(world.person_user).get(reverse("planning:prompts")).status_code == 403
     leader = world.client_for(world.team_leader)
     assert leader.get(reverse("planning:prompt_edit", args=[theirs.pk])).status_code == 404
+    before = snapshot(AgendaPrompt, theirs)
+    response = leader.post(
+        reverse("planning:prompt_edit", args=[theirs.pk]),
+        {"domain": theirs.domain, "text": "Changed from outside", "position": 0},
+    )
+    assert response.status_code == 404
+    assert snapshot(AgendaPrompt, theirs) == before
 
 
 def test_default_prompts_are_seeded_once(world):

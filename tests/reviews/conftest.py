@@ -1,6 +1,7 @@
 """Records the review stage reads (agreed decisions, goals, routines and rhythms in force,
-shift records), made directly so these tests do not depend on how the other stages' forms
-and services work."""
+shift records), each made through its stage's services (tests/factories), so the engine is
+tested on states users can reach. Decisions are signed off in the past (60 days ago unless
+told), and shift records happen on the day given."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from coplan.delivery.models import ActivityRecord, RoutineRun
 from coplan.people.models import Person
-from coplan.planning.models import Decision, Domain, Goal
+from coplan.planning.models import Decision, Goal
 from coplan.support.models import (
     ActivityRhythm,
     RhythmEntry,
@@ -18,22 +19,35 @@ from coplan.support.models import (
     Routine,
     RoutineVersion,
 )
+from tests.factories import (
+    ActivityRecordFactory,
+    AgreedDecisionFactory,
+    DecisionFactory,
+    RhythmFactory,
+    RoutineFactory,
+    RoutineRunFactory,
+    supersede,
+)
 
 
 def agreed_decision(person: Person, by, *, review_by: date | None = None, **fields) -> Decision:
-    return Decision.objects.create(
-        person=person,
-        domain=fields.pop("domain", Domain.SUPPORT),
-        question=fields.pop("question", "How should mornings go?"),
-        agreed="Breakfast first, then the shower",
-        reason="Mornings were distressing",
-        review_by=review_by,
-        status=fields.pop("status", Decision.Status.AGREED),
-        agreed_by=by,
-        agreed_at=fields.pop("agreed_at", timezone.now() - timedelta(days=60)),
-        created_by=by,
-        **fields,
+    """Agreed by `by` through the services. status="draft" leaves it unsigned; status=
+    "superseded" agrees a successor for it (with no review date of its own)."""
+    status = fields.pop("status", Decision.Status.AGREED)
+    agreed_at = fields.pop("agreed_at", timezone.now() - timedelta(days=60))
+    fields.setdefault("question", "How should mornings go?")
+    fields.setdefault("agreed", "Breakfast first, then the shower")
+    fields.setdefault("reason", "Mornings were distressing")
+    fields.setdefault("review_triggers", "" if review_by else "Sam asks for a review")
+    if status == Decision.Status.DRAFT:
+        return DecisionFactory(person=person, by=by, review_by=review_by, **fields)
+    decision = AgreedDecisionFactory(
+        person=person, by=by, review_by=review_by, agreed_at=agreed_at, **fields
     )
+    if status == Decision.Status.SUPERSEDED:
+        supersede(decision, by=by, review_by=None, review_triggers="Sam asks for a review")
+        decision.refresh_from_db()
+    return decision
 
 
 def active_goal(person: Person, by, words: str = "Go to the café on my own") -> Goal:
@@ -70,18 +84,18 @@ class Plan:
 
 def plan_in_force(person: Person, by) -> Plan:
     decision = agreed_decision(person, by)
-    routine = Routine.objects.create(
-        person=person, name="Morning routine", is_active=True, created_by=by
+    since = timezone.now() - timedelta(days=59)
+    routine = RoutineFactory(person=person, by=by, decisions=[decision], effective_from=since)
+    rhythm = RhythmFactory(
+        person=person,
+        by=by,
+        decisions=[decision],
+        effective_from=since,
+        entries=[{"day": 1, "activity": "Library"}],
     )
-    rv = RoutineVersion.objects.create(routine=routine, number=1, created_by=by)
-    rv.decisions.add(decision)
-    rhythm = ActivityRhythm.objects.create(
-        person=person, name="My week", is_active=True, created_by=by
-    )
-    hv = RhythmVersion.objects.create(rhythm=rhythm, number=1, created_by=by)
-    hv.decisions.add(decision)
-    entry = RhythmEntry.objects.create(version=hv, day=1, activity="Library")
-    return Plan(decision, routine, rv, rhythm, hv, entry)
+    rv = routine.versions.get(is_current=True)
+    hv = rhythm.versions.get(is_current=True)
+    return Plan(decision, routine, rv, rhythm, hv, hv.entries.get())
 
 
 def at(day: date, hour: int = 9) -> datetime:
@@ -89,23 +103,20 @@ def at(day: date, hour: int = 9) -> datetime:
 
 
 def refusal(plan: Plan, person: Person, by, day: date, hour: int = 9) -> RoutineRun:
-    return RoutineRun.objects.create(
-        person=person,
-        routine_version=plan.routine_version,
-        outcome="refused",
-        occurred_at=at(day, hour),
-        recorded_by=by,
+    assert plan.routine.person_id == person.pk
+    return RoutineRunFactory(
+        routine=plan.routine, outcome="refused", occurred_at=at(day, hour), by=by
     )
 
 
 def decline(plan: Plan, person: Person, by, day: date) -> ActivityRecord:
-    return ActivityRecord.objects.create(
-        person=person,
-        rhythm_version=plan.rhythm_version,
+    assert plan.rhythm.person_id == person.pk
+    return ActivityRecordFactory(
+        rhythm=plan.rhythm,
         entry=plan.entry,
         offered="Library",
         outcome="declined",
         decline_reason="Too loud today",
         occurred_at=at(day),
-        recorded_by=by,
+        by=by,
     )

@@ -6,12 +6,14 @@ from coplan.reviews.models import (
     ReviewTrigger,
     WorkingNotWorking,
 )
+from tests.factories import supersede
 from tests.reviews.conftest import active_goal, agreed_decision
 
 
 def test_demo_seed_tells_daniels_review_and_runs_once(world):
-    old = agreed_decision(world.person, world.manager, status="superseded")
-    new = agreed_decision(world.person, world.manager, question="How should Dan's mornings go?")
+    old = agreed_decision(world.person, world.manager)
+    new = supersede(old, by=world.manager, question="How should Dan's mornings go?")
+    old.refresh_from_db()
     active_goal(world.person, world.manager, "Start my day calm")
     active_goal(world.person_b, world.manager, "Get the bus to college on my own")
     people = {"daniel": world.person, "marcus": world.person_b}

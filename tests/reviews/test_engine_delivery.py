@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from coplan.delivery.models import Incident, PracticalityFlag
 from coplan.reviews import services, sources
 from coplan.reviews.models import ReviewThreshold, ReviewTrigger
+from tests.factories import IncidentFactory, PracticalityFlagFactory
 from tests.reviews.conftest import at, decline, plan_in_force, refusal
 
 pytestmark = pytest.mark.django_db
@@ -69,10 +69,10 @@ def test_a_persons_own_threshold_and_a_services_threshold(world, plan):
 
     other = plan_in_force(world.person_b, world.manager)
     ReviewThreshold.objects.create(kind="refusals", person=world.person_b, count=2, window_days=3)
-    refusal(other, world.person_b, world.worker, days_ago(3))
-    refusal(other, world.person_b, world.worker, days_ago(1))
+    refusal(other, world.person_b, world.outsider, days_ago(3))
+    refusal(other, world.person_b, world.outsider, days_ago(1))
     assert services.scan() == []
-    refusal(other, world.person_b, world.worker, days_ago(0))
+    refusal(other, world.person_b, world.outsider, days_ago(0))
     (by_person,) = services.scan()
     assert (by_person.person, by_person.evidence["window_days"]) == (world.person_b, 3)
 
@@ -93,14 +93,10 @@ def test_three_declines_in_a_fortnight_do_not_fire_the_fourth_does_once(world, p
 
 
 def _incident(world, plan, **link):
-    return Incident.objects.create(
+    return IncidentFactory(
         person=world.person,
-        incident_type="distress",
-        severity="moderate",
-        what_happened="Shouted and left the bathroom",
-        actions_taken="Gave space, offered music",
         occurred_at=at(days_ago(1)),
-        recorded_by=world.worker,
+        by=world.worker,
         **link,
     )
 
@@ -108,8 +104,8 @@ def _incident(world, plan, **link):
 def test_each_incident_on_a_plan_element_opens_one_mini_review(world, plan):
     _incident(world, plan)  # not linked to the plan: no mini-review
     assert services.scan() == []
-    first = _incident(world, plan, routine_version=plan.routine_version)
-    second = _incident(world, plan, routine_version=plan.routine_version)
+    first = _incident(world, plan, routine=plan.routine)
+    second = _incident(world, plan, routine=plan.routine)
     found = services.scan()
     assert sorted(t.evidence["incident_id"] for t in found) == [first.pk, second.pk]
     assert {(t.kind, t.subject_kind, t.subject_id) for t in found} == {
@@ -120,12 +116,8 @@ def test_each_incident_on_a_plan_element_opens_one_mini_review(world, plan):
 
 
 def _flag(world, plan, day=0):
-    return PracticalityFlag.objects.create(
-        person=world.person,
-        routine_version=plan.routine_version,
-        what_happened="Only one of us on shift at 8:45",
-        occurred_at=at(days_ago(day)),
-        recorded_by=world.worker,
+    return PracticalityFlagFactory(
+        routine=plan.routine, occurred_at=at(days_ago(day)), by=world.worker
     )
 
 

@@ -4,10 +4,20 @@ on every shift record."""
 import pytest
 
 from coplan.delivery.idempotency import new_key
+from coplan.delivery.models import IdempotencyKey
 from coplan.planning import services as planning_services
+from coplan.planning.models import Decision
 from coplan.reviews.models import ReviewTrigger
-from coplan.risk.models import PracticeSession
+from coplan.risk.models import (
+    Competency,
+    CompetencyResult,
+    PracticeSession,
+    RiskPlan,
+    RiskStage,
+    StageChange,
+)
 from tests.api.test_people_api import Api, assert_error
+from tests.snapshot import snapshot
 
 from .conftest import move_on, practice, risk_decision
 
@@ -81,10 +91,12 @@ def test_practice_session_post_is_idempotent(world, plan):
     assert again.json()["id"] == first.json()["id"]
     assert PracticeSession.objects.count() == 1
     assert first.json()["prompts_total"] == 1
+    before = snapshot(PracticeSession.objects.get(), CompetencyResult, IdempotencyKey)
     other = api.post_keyed(f"{_base(plan)}/practice-sessions", _session_body(plan, "nn"), key)
     assert_error(other, 409, "idempotency_key_reused")
     missing = api.post(f"{_base(plan)}/practice-sessions", body)
     assert_error(missing, 422, "invalid")
+    assert snapshot(PracticeSession.objects.get(), CompetencyResult, IdempotencyKey) == before
 
 
 @pytest.mark.parametrize("who,status", [("quality_lead", 403), ("outsider", 404)])
@@ -92,6 +104,7 @@ def test_practice_session_post_refused(world, plan, who, status):
     api = KeyedApi(getattr(world, who))
     response = api.post_keyed(f"{_base(plan)}/practice-sessions", _session_body(plan), new_key())
     assert response.status_code == status
+    assert (PracticeSession.objects.count(), IdempotencyKey.objects.count()) == (0, 0)
 
 
 def test_progression_and_confirmation(world, plan):
@@ -111,25 +124,30 @@ def test_progression_and_confirmation(world, plan):
         "reason": "On his own three times.",
         "person_agrees": "agrees",
     }
+    before = snapshot(plan, StageChange, Decision)
     assert_error(
         Api(world.team_leader).post(f"{_base(plan)}/stage-changes", change), 422, "invalid"
     )
+    assert snapshot(plan, StageChange, Decision) == before
     practice(plan, world.worker, "ii")
     body = reader.get(f"{_base(plan)}/progression").json()
     assert (body["met"], body["propose_moving_on_to"]) == (True, second.pk)
     assert [c["shown_without_prompt"] for c in body["competencies"]] == [3, 3]
     refused = Api(world.worker).post(f"{_base(plan)}/stage-changes", change)
     assert refused.status_code == 403
+    assert snapshot(plan, StageChange, Decision) == before
     done = Api(world.team_leader).post(f"{_base(plan)}/stage-changes", change)
     assert done.status_code == 201, done.content
     assert done.json()["direction"] == "forward"
     plan.refresh_from_db()
     assert plan.current_stage == second
+    before = snapshot(plan, StageChange, Decision)
     stale = Api(world.team_leader).post(
         f"{_base(plan)}/stage-changes",
         {**change, "to_stage_id": plan.stages.get(number=1).pk, "more_restrictive_reason": "x"},
     )
     assert_error(stale, 409, "stage_changed")
+    assert snapshot(plan, StageChange, Decision) == before
 
 
 def test_step_back_without_reason_is_refused_by_the_api(world, plan):
@@ -137,12 +155,14 @@ def test_step_back_without_reason_is_refused_by_the_api(world, plan):
         practice(plan, world.worker, "ii")
     move_on(plan, world)
     plan.refresh_from_db()
+    before = snapshot(plan, StageChange, Decision)
     response = Api(world.team_leader).post(
         f"{_base(plan)}/stage-changes",
         {"to_stage_id": plan.stages.get(number=1).pk, "reason": "Nervous."},
     )
     assert_error(response, 422, "invalid")
     assert "more_restrictive_reason" in response.json()["fields"]
+    assert snapshot(plan, StageChange, Decision) == before
 
 
 def test_incident_over_the_api_starts_a_mini_review(
@@ -175,11 +195,14 @@ def test_create_plan_over_the_api(world):
         "stages": [{"title": "With staff", "competencies": ["Checks the time"]}],
     }
     assert Api(world.worker).post(f"/risk/people/{world.person.pk}/plans", body).status_code == 403
+    assert not RiskPlan.objects.exists()
     response = Api(world.team_leader).post(f"/risk/people/{world.person.pk}/plans", body)
     assert response.status_code == 201, response.content
     assert response.json()["current_stage_id"] == response.json()["stages"][0]["id"]
+    before = snapshot(RiskPlan, RiskStage, Competency, StageChange)
     again = Api(world.team_leader).post(f"/risk/people/{world.person.pk}/plans", body)
     assert_error(again, 409, "plan_exists")
+    assert snapshot(RiskPlan, RiskStage, Competency, StageChange) == before
 
 
 def test_trip_and_check_in_over_the_api(world, plan):

@@ -13,6 +13,7 @@ from coplan.planning import services as planning_services
 from coplan.reviews.models import ReviewTrigger
 from coplan.risk.models import PracticeSession, RiskPlan
 from coplan.risk.services import practice as practice_services
+from tests.snapshot import snapshot
 
 from .conftest import move_on, practice, risk_decision
 
@@ -274,7 +275,9 @@ def test_check_in_and_back_on_the_web(world, plan):
     stop = log.check_ins.first()
     client = world.client_for(world.worker)
     url = _url(plan, f"trips/{log.pk}/check-ins/{stop.pk}/made/")
+    before = snapshot(stop, log)
     assert world.client_for(world.quality_lead).post(url, {}).status_code == 403
+    assert snapshot(stop, log) == before
     response = client.post(url, {f"m{stop.pk}-idempotency_key": new_key()})
     assert response.status_code == 302
     stop.refresh_from_db()

@@ -10,8 +10,9 @@ from django.utils import timezone
 from coplan.lib.errors import Conflict
 from coplan.planning.models import Decision, ParticipantKind
 from coplan.risk import selectors
-from coplan.risk.models import RiskPlan, StageChange
+from coplan.risk.models import RiskPlan, RiskStage, StageChange
 from coplan.risk.services import plans as risk_services
+from tests.snapshot import snapshot
 
 from .conftest import move_on, practice, risk_decision
 
@@ -36,6 +37,7 @@ def test_plan_starts_at_stage_one_keeping_the_goal(plan, decision):
 
 def test_plan_needs_an_agreed_risk_decision(world):
     draft = risk_decision(world)
+    before = snapshot(RiskPlan, RiskStage, StageChange, draft)
     with pytest.raises(ValidationError, match="agreed risk decision"):
         risk_services.risk_plan_create(
             decision=draft,
@@ -43,6 +45,7 @@ def test_plan_needs_an_agreed_risk_decision(world):
             title="T",
             stages=[{"title": "A", "competencies": ["x"]}],
         )
+    assert snapshot(RiskPlan, RiskStage, StageChange, draft) == before
 
 
 def test_stage_needs_a_competency(world, decision):
@@ -50,6 +53,7 @@ def test_stage_needs_a_competency(world, decision):
         risk_services.risk_plan_create(
             decision=decision, by=world.team_leader, title="T", stages=[{"title": "A"}]
         )
+    assert (RiskPlan.objects.count(), RiskStage.objects.count()) == (0, 0)
 
 
 def test_no_sessions_is_not_met(plan):
@@ -152,10 +156,12 @@ def test_moving_on_needs_sign_off(plan, world):
     for _ in range(3):
         practice(plan, world.worker, "ii")
     plan.refresh_from_db()
+    before = snapshot(plan, StageChange, Decision)
     with pytest.raises(PermissionDenied):
         risk_services.risk_stage_change(
             plan=plan, to_stage=plan.stages.get(number=2), by=world.worker, reason="Ready"
         )
+    assert snapshot(plan, StageChange, Decision) == before
 
 
 def test_a_stale_page_cannot_change_the_stage_twice(plan, world):
@@ -165,6 +171,7 @@ def test_a_stale_page_cannot_change_the_stage_twice(plan, world):
     first = plan.current_stage
     move_on(plan, world)
     plan.refresh_from_db()
+    before = snapshot(plan, StageChange, Decision)
     with pytest.raises(Conflict):
         risk_services.risk_stage_change(
             plan=plan,
@@ -174,6 +181,7 @@ def test_a_stale_page_cannot_change_the_stage_twice(plan, world):
             reason="x",
             more_restrictive_reason="y",
         )
+    assert snapshot(plan, StageChange, Decision) == before
 
 
 def _at_stage_two(plan, world):
@@ -186,6 +194,7 @@ def _at_stage_two(plan, world):
 
 def test_stepping_back_without_a_reason_is_refused(plan, world):
     first = _at_stage_two(plan, world)
+    before = snapshot(plan, StageChange, Decision)
     with pytest.raises(ValidationError) as exc:
         risk_services.risk_stage_change(
             plan=plan, to_stage=first, by=world.team_leader, reason="He was worried."
@@ -193,6 +202,7 @@ def test_stepping_back_without_a_reason_is_refused(plan, world):
     assert "more_restrictive_reason" in exc.value.message_dict
     assert "more restrictive" in exc.value.message_dict["more_restrictive_reason"][0]
     assert RiskPlan.objects.get(pk=plan.pk).current_stage.number == 2
+    assert snapshot(plan, StageChange, Decision) == before
 
 
 def test_stepping_back_with_a_reason_is_its_own_decision(plan, world):
@@ -230,6 +240,7 @@ def test_moving_on_one_stage_at_a_time(plan, world):
     for _ in range(3):
         practice(plan, world.worker, "ii")
     plan.refresh_from_db()
+    before = snapshot(plan, StageChange, Decision)
     with pytest.raises(ValidationError, match="one stage at a time"):
         risk_services.risk_stage_change(
             plan=plan,
@@ -237,6 +248,7 @@ def test_moving_on_one_stage_at_a_time(plan, world):
             by=world.team_leader,
             reason="Ready",
         )
+    assert snapshot(plan, StageChange, Decision) == before
 
 
 def test_sessions_recorded_before_the_stage_began_do_not_count(plan, world):

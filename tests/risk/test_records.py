@@ -9,16 +9,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from coplan.delivery.idempotency import new_key
-from coplan.delivery.models import Incident
+from coplan.delivery.models import IdempotencyKey, Incident
 from coplan.lib.errors import Conflict
 from coplan.people.models import Person
 from coplan.reviews.models import ReviewTrigger
 from coplan.risk import charts as risk_charts
 from coplan.risk import selectors
-from coplan.risk.models import PracticeSession, TravelCheckIn
+from coplan.risk.models import CompetencyResult, PracticeSession, TravelCheckIn, TravelLog
 from coplan.risk.services import practice as services
+from tests.snapshot import snapshot
 
 from .conftest import move_on, practice
+
+NONE_RECORDED = [("PracticeSession", 0), ("CompetencyResult", 0), ("IdempotencyKey", 0)]
 
 
 def test_practice_session_saved_once_per_key(plan, world):
@@ -37,9 +40,12 @@ def test_practice_session_saved_once_per_key(plan, world):
 def test_same_key_with_different_details_is_refused(plan, world):
     key = new_key()
     practice(plan, world.worker, "ii", key=key)
+    session = PracticeSession.objects.get()
+    before = snapshot(session, CompetencyResult, IdempotencyKey)
     with pytest.raises(Conflict):
         practice(plan, world.worker, "nn", key=key)
     assert PracticeSession.objects.count() == 1
+    assert snapshot(session, CompetencyResult, IdempotencyKey) == before
 
 
 def test_practice_session_needs_a_key(plan, world):
@@ -47,6 +53,7 @@ def test_practice_session_needs_a_key(plan, world):
         services.practice_session_record(
             plan=plan, route="x", results=[], idempotency_key=None, by=world.worker
         )
+    assert snapshot(PracticeSession, CompetencyResult, IdempotencyKey) == NONE_RECORDED
 
 
 def test_practice_session_needs_every_competency(plan, world):
@@ -59,6 +66,7 @@ def test_practice_session_needs_every_competency(plan, world):
             idempotency_key=new_key(),
             by=world.worker,
         )
+    assert snapshot(PracticeSession, CompetencyResult, IdempotencyKey) == NONE_RECORDED
 
 
 def test_a_prompted_competency_needs_the_prompt_counted(plan, world):
@@ -71,16 +79,19 @@ def test_a_prompted_competency_needs_the_prompt_counted(plan, world):
             idempotency_key=new_key(),
             by=world.worker,
         )
+    assert snapshot(PracticeSession, CompetencyResult, IdempotencyKey) == NONE_RECORDED
 
 
 def test_agency_worker_off_shift_cannot_record(plan, world):
     with pytest.raises(PermissionDenied):
         practice(plan, world.agency_later, "ii")
+    assert snapshot(PracticeSession, CompetencyResult, IdempotencyKey) == NONE_RECORDED
 
 
 def test_markup_is_refused(plan, world):
     with pytest.raises(ValidationError):
         practice(plan, world.worker, "ii", notes="<script>x</script>")
+    assert snapshot(PracticeSession, CompetencyResult, IdempotencyKey) == NONE_RECORDED
 
 
 def test_trends_from_known_sessions(plan, world):
@@ -131,6 +142,11 @@ def test_trips_are_only_logged_at_an_independent_stage(plan, world):
         services.travel_log_start(
             plan=plan, planned_route="x", idempotency_key=new_key(), by=world.worker
         )
+    assert snapshot(TravelLog, TravelCheckIn, IdempotencyKey) == [
+        ("TravelLog", 0),
+        ("TravelCheckIn", 0),
+        ("IdempotencyKey", 0),
+    ]
 
 
 def test_trip_makes_the_agreed_check_ins_and_spots_a_missed_one(plan, world):
@@ -162,8 +178,10 @@ def test_trip_makes_the_agreed_check_ins_and_spots_a_missed_one(plan, world):
         idempotency_key=new_key(),
         by=world.worker,
     )
+    before = snapshot(stop, log)
     with pytest.raises(Conflict):
         services.check_in_record(check_in=stop, idempotency_key=new_key(), by=world.worker)
+    assert snapshot(stop, log) == before
 
 
 def test_a_missed_check_in_stops_alerting_once_the_person_is_back(plan, world):
@@ -230,7 +248,9 @@ def test_a_form_drawn_at_an_earlier_stage_is_refused_with_the_reason(plan, world
     for _ in range(3):
         practice(plan, world.worker, "ii")
     move_on(plan, world)
+    before = snapshot(PracticeSession, CompetencyResult, IdempotencyKey)
     with pytest.raises(ValidationError, match="now at Stage 2"):
         services.practice_session_record(
             plan=plan, route="x", results=old, idempotency_key=new_key(), by=world.worker
         )
+    assert snapshot(PracticeSession, CompetencyResult, IdempotencyKey) == before

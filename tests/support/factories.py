@@ -2,11 +2,9 @@
 
 from datetime import time
 
-from django.utils import timezone
-
-from coplan.planning.models import Decision
 from coplan.support import services as support_services
 from coplan.support.models import RhythmEntry
+from tests.factories import AgreedDecisionFactory, DecisionFactory
 
 MORNING_STEPS = [
     {
@@ -34,21 +32,12 @@ MORNING_STEPS = [
 
 
 def agreed_decision(person, user, question="How should my mornings go?", domain="support"):
-    return Decision.objects.create(
-        person=person,
-        domain=domain,
-        question=question,
-        status="agreed",
-        agreed_by=user,
-        agreed_at=timezone.now(),
-        created_by=user,
-    )
+    """Agreed through the services, with its options and participants (tests/factories)."""
+    return AgreedDecisionFactory(person=person, by=user, question=question, domain=domain)
 
 
 def draft_decision(person, user, question="Draft: mornings?"):
-    return Decision.objects.create(
-        person=person, domain="support", question=question, created_by=user
-    )
+    return DecisionFactory(person=person, by=user, question=question)
 
 
 def morning_routine(person, user, decision=None, *, activate=True):

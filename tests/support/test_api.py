@@ -81,6 +81,7 @@ def test_support_worker_cannot_write_routines(world):
         {"name": "Morning", "decisions": [decision.pk], "steps": STEPS},
     )
     assert response.status_code == 403
+    assert not Routine.objects.exists()
 
 
 def test_rhythm_and_instruction_endpoints(world):

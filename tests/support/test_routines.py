@@ -1,10 +1,13 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from coplan.planning import services as planning_services
 from coplan.support import selectors
 from coplan.support import services as support_services
-from coplan.support.models import Routine, RoutineVersion
+from coplan.support.models import Routine, RoutineStep, RoutineVersion, StaffInstruction
 from coplan.support.services import CHANGE_NEEDS_AGREED, ROUTINE_NEEDS_AGREED
+from tests.factories import supersede
+from tests.snapshot import snapshot
 from tests.support.factories import (
     MORNING_STEPS,
     agreed_decision,
@@ -26,13 +29,13 @@ def test_draft_routine_is_activated_once_its_decision_is_agreed(world):
     draft = draft_decision(world.person, world.team_leader)
     routine = morning_routine(world.person, world.team_leader, draft, activate=False)
     assert routine.is_active is False
+    before = snapshot(routine, RoutineVersion)
     with pytest.raises(ValidationError, match="cannot be activated without the agreed decision"):
         support_services.routine_activate(
             routine=routine, based_on=routine.version, by=world.team_leader
         )
-    draft.status, draft.agreed_by = "agreed", world.manager
-    draft.agreed_at = draft.created_at
-    draft.save()
+    assert snapshot(routine, RoutineVersion) == before
+    planning_services.decision_agree(decision=draft, by=world.manager)
     support_services.routine_activate(
         routine=routine, based_on=routine.version, by=world.team_leader
     )
@@ -44,6 +47,7 @@ def test_routine_cannot_cite_another_persons_decision(world):
     other = agreed_decision(world.person_b, world.manager)
     with pytest.raises(ValidationError, match="Cite only decisions made with or about Sam"):
         morning_routine(world.person, world.team_leader, other)
+    assert (Routine.objects.count(), RoutineVersion.objects.count()) == (0, 0)
 
 
 def test_change_makes_a_new_version_and_keeps_the_old(world):
@@ -70,6 +74,7 @@ def test_change_makes_a_new_version_and_keeps_the_old(world):
 def test_change_to_a_routine_in_force_must_cite_an_agreed_decision(world):
     routine = morning_routine(world.person, world.team_leader)
     draft = draft_decision(world.person, world.team_leader)
+    before = snapshot(routine, RoutineStep)
     with pytest.raises(ValidationError) as exc:
         support_services.routine_revise(
             routine=routine,
@@ -81,10 +86,12 @@ def test_change_to_a_routine_in_force_must_cite_an_agreed_decision(world):
         )
     assert exc.value.message_dict["decisions"] == [CHANGE_NEEDS_AGREED]
     assert routine.versions.count() == 1
+    assert snapshot(routine, RoutineStep) == before
 
 
 def test_change_needs_a_reason(world):
     routine = morning_routine(world.person, world.team_leader)
+    before = snapshot(routine, RoutineVersion, RoutineStep)
     with pytest.raises(ValidationError, match="Say what changed and why"):
         support_services.routine_revise(
             routine=routine,
@@ -94,6 +101,7 @@ def test_change_needs_a_reason(world):
             change_reason="  ",
             by=world.team_leader,
         )
+    assert snapshot(routine, RoutineVersion, RoutineStep) == before
 
 
 def test_step_window_must_end_after_it_starts(world):
@@ -109,6 +117,7 @@ def test_step_window_must_end_after_it_starts(world):
             by=world.team_leader,
         )
     assert "Step 1" in exc.value.message_dict["steps"][0]
+    assert (Routine.objects.count(), RoutineVersion.objects.count()) == (0, 0)
 
 
 def test_rhythm_is_versioned_with_preparation_and_prompt(world):
@@ -130,6 +139,7 @@ def test_instruction_in_force_needs_an_agreed_decision(world):
             decisions=[draft],
             by=world.team_leader,
         )
+    assert not StaffInstruction.objects.exists()
     instruction = support_services.instruction_create(
         person=world.person,
         category="sensory",
@@ -176,13 +186,12 @@ def test_past_version_may_cite_a_decision_superseded_only_later(world):
     from django.utils import timezone
 
     old = agreed_decision(world.person, world.manager, "Shower first?")
-    new = agreed_decision(world.person, world.manager, "Breakfast first?")
-    new.supersedes = old
-    new.save()
-    old.status = "superseded"
-    old.save()
+    supersede(old, by=world.manager, question="Breakfast first?")
+    old.refresh_from_db()
+    assert old.status == "superseded"
     with pytest.raises(ValidationError, match="superseded decision cannot shape"):
         morning_routine(world.person, world.team_leader, old)
+    assert not Routine.objects.exists()
     routine = support_services.routine_create(
         person=world.person,
         name="Morning routine",

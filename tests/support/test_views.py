@@ -3,6 +3,7 @@ import pytest
 from coplan.access.models import AccessLog
 from coplan.support import services as support_services
 from coplan.support.models import Routine
+from tests.snapshot import snapshot
 from tests.support.factories import (
     agreed_decision,
     draft_decision,
@@ -161,6 +162,7 @@ def test_instruction_form_for_planners_only(world):
     }
     url = f"/people/{world.person.pk}/support/instructions/add/"
     assert world.client_for(world.worker).post(url, data).status_code == 403
+    assert not world.person.staff_instructions.exists()
     assert world.client_for(world.team_leader).post(url, data).status_code == 302
     assert world.person.staff_instructions.get().title == "Two choices at once"
 
@@ -168,9 +170,11 @@ def test_instruction_form_for_planners_only(world):
 def test_activate_toggle_is_post_only_and_checked(world, plan):
     routine, _ = plan
     url = f"/people/{world.person.pk}/support/routine/{routine.pk}/in-force/"
+    before = snapshot(routine)
     assert world.client_for(world.team_leader).get(url).status_code == 405
     off = {"active": "0", "version": routine.version}
     assert world.client_for(world.worker).post(url, off).status_code == 403
+    assert snapshot(routine) == before
     world.client_for(world.team_leader).post(url, off)
     routine.refresh_from_db()
     assert routine.is_active is False
