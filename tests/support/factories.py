@@ -2,6 +2,8 @@
 
 from datetime import time
 
+from django.utils import timezone
+
 from coplan.support import services as support_services
 from coplan.support.models import RhythmEntry
 from tests.factories import AgreedDecisionFactory, DecisionFactory
