@@ -33,9 +33,13 @@ class Api:
             BASE + path, json.dumps(body or {}), content_type="application/json", **self.headers
         )
 
-    def patch(self, path, body):
+    def patch(self, path, body, headers=None):
         return self.client.patch(
-            BASE + path, json.dumps(body), content_type="application/json", **self.headers
+            BASE + path,
+            json.dumps(body),
+            content_type="application/json",
+            **self.headers,
+            **(headers or {}),
         )
 
     def delete(self, path):
