@@ -9,6 +9,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from coplan.access import rules as access
 from coplan.access.models import AccessLog
 from coplan.access.rules import Action
+from coplan.lib.services import version_sent
 from coplan.people import selectors, services
 from coplan.people.models import CircleMember, CommunicationNeed, Person
 
@@ -47,6 +48,9 @@ class CommunicationNeedIn(Schema):
 
 
 class CommunicationNeedPatch(Schema):
+    version: int | None = Field(
+        None, ge=1, description="The version this change is based on (or send If-Match)."
+    )
     category: CommunicationNeed.Category | None = None
     information_format: CommunicationNeed.Format | None = None
     need: str | None = Field(None, max_length=300)
@@ -150,6 +154,9 @@ class PersonIn(Schema):
 
 
 class PersonPatch(Schema):
+    version: int | None = Field(
+        None, ge=1, description="The version this change is based on (or send If-Match)."
+    )
     given_name: str | None = Field(None, min_length=1, max_length=100)
     family_name: str | None = Field(None, min_length=1, max_length=100)
     date_of_birth: date | None = None
@@ -218,6 +225,9 @@ class CircleMemberIn(Schema):
 
 
 class CircleMemberPatch(Schema):
+    version: int | None = Field(
+        None, ge=1, description="The version this change is based on (or send If-Match)."
+    )
     name: str | None = Field(None, min_length=1, max_length=150)
     relationship_type: CircleMember.Relationship | None = None
     relationship: str | None = Field(None, max_length=100)
@@ -237,6 +247,10 @@ def _given(payload: Schema) -> dict:
     """Fields the caller sent, without nulls for fields that cannot be empty."""
     data = payload.dict(exclude_unset=True)
     return {k: ("" if v is None and k == "information_format" else v) for k, v in data.items()}
+
+
+def _based_on(request: HttpRequest, data: dict) -> int:
+    return version_sent(body=data.pop("version", None), if_match=request.headers.get("If-Match"))
 
 
 def _person(request: HttpRequest, person_id: int, action: Action, what: str | None = None):
@@ -274,7 +288,10 @@ def get_person(request: HttpRequest, person_id: int):
 @router.patch("/{person_id}", response=PersonOut)
 def update_person(request: HttpRequest, person_id: int, payload: PersonPatch):
     person = _person(request, person_id, Action.EDIT_PROFILE)
-    services.person_update(person=person, by=request.user, **_given(payload))
+    data = _given(payload)
+    services.person_update(
+        person=person, by=request.user, based_on=_based_on(request, data), **data
+    )
     return selectors.person_page(person_id)
 
 
@@ -300,8 +317,9 @@ def update_need(
 ):
     person = _person(request, person_id, Action.EDIT_PROFILE)
     need = get_object_or_404(CommunicationNeed, pk=need_id, person=person)
+    data = _given(payload)
     return services.communication_need_update(
-        communication_need=need, by=request.user, **_given(payload)
+        communication_need=need, by=request.user, based_on=_based_on(request, data), **data
     )
 
 
@@ -326,4 +344,7 @@ def update_circle_member(
 ):
     person = _person(request, person_id, Action.EDIT_PROFILE)
     member = get_object_or_404(CircleMember, pk=member_id, person=person)
-    return services.circle_member_update(member=member, by=request.user, **_given(payload))
+    data = _given(payload)
+    return services.circle_member_update(
+        member=member, by=request.user, based_on=_based_on(request, data), **data
+    )
