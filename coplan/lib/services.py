@@ -4,6 +4,7 @@ existing versioned record is changed, so that no update is ever lost."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -110,11 +111,21 @@ def _editable(model: type[models.Model]) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if f.name not in _BOOKKEEPING]
 
 
+def refuse_if_stale(
+    stored: M, based_on: int | None, *, yours: M | None = None, fields: Iterable[str] = ()
+) -> None:
+    """Raise StaleVersion if the caller's change was based on a version other than the one
+    stored. `stored` is a row the caller has locked (`select_for_update`); `yours` and
+    `fields` say what the caller meant to change, to show their values beside the stored
+    ones."""
+    if based_on is not None and int(based_on) != stored.version:  # type: ignore[attr-defined]
+        raise _stale(stored, yours if yours is not None else stored, int(based_on), set(fields))
+
+
 def _update_care_record(instance: M, asked: set[str], *, based_on, touch: bool) -> M:
     model = type(instance)
     stored = model._base_manager.select_for_update().get(pk=instance.pk)
-    if based_on is not None and int(based_on) != stored.version:
-        raise _stale(stored, instance, int(based_on), asked)
+    refuse_if_stale(stored, based_on, yours=instance, fields=asked)
     changed = [
         f
         for f in _editable(model)
@@ -198,7 +209,9 @@ def version_sent(*, body: int | None, if_match: str | None) -> int:
     if if_match:
         match = _IF_MATCH.match(if_match)
         if match is None:
-            raise ValidationError({"version": "If-Match must hold the record's version, e.g. \"3\"."})
+            raise ValidationError(
+                {"version": 'If-Match must hold the record\'s version, e.g. "3".'}
+            )
         header = int(match.group(1))
     if body is not None and header is not None and body != header:
         raise ValidationError({"version": "The body and If-Match name different versions."})

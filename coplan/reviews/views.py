@@ -64,7 +64,7 @@ def checkin(request: HttpRequest, person_id: int) -> HttpResponse:
     person = _person(request, person_id, Action.CHECK_IN)
     staff = _speaks_for_others(request.user, person)
     items = sources.checkin_items(person)
-    form = forms.CheckInForm(_data(request), items=items, staff=staff)
+    form = forms.CheckInForm(_data(request), items=items, staff=staff, person=person)
     if request.method == "POST" and form.is_valid():
         try:
             services.checkin_record(person=person, by=request.user, **form.service_kwargs())

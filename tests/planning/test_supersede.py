@@ -213,7 +213,9 @@ def test_confirmation_page_refuses_a_draft_changed_since_it_was_drawn(world, dra
     client = world.client_for(world.manager)
     seen = draft.version
     services.decision_update(decision=draft, by=world.team_leader, persons_words="No toast.")
-    response = client.post(url("decision_agree", world, draft.pk), {"version": seen, "confirm": "on"})
+    response = client.post(
+        url("decision_agree", world, draft.pk), {"version": seen, "confirm": "on"}
+    )
     assert response.status_code == 409
     assert "Tariq Leader changed" in response.content.decode()
     draft.refresh_from_db()

@@ -12,7 +12,6 @@ from coplan.lib.errors import Conflict
 from coplan.planning import services
 from coplan.planning.models import Decision, Goal
 
-from .conftest import make_draft
 from .helpers import decision_post, formset
 from .test_api import Api
 from .test_goals import goal_post, make_goal
@@ -36,11 +35,34 @@ def test_stale_goal_update_is_refused_and_overwrites_nothing(world):
 def test_goal_actions_are_not_changed_by_a_stale_update(world):
     goal = make_goal(world, actions=[{"what": "Music first", "who": "Staff", "when": "Daily"}])
     seen = goal.version
-    services.goal_update(goal=goal, by=world.manager, based_on=seen, status_reason="")
     services.goal_update(goal=goal, by=world.manager, based_on=seen, in_own_words="Changed")
     with pytest.raises(Conflict):
-        services.goal_update(goal=goal, by=world.manager, based_on=seen + 1, actions=[])
+        services.goal_update(goal=goal, by=world.team_leader, based_on=seen, actions=[])
     assert [a.what for a in goal.actions.all()] == ["Music first"]
+    goal.refresh_from_db()
+    assert (goal.in_own_words, goal.version) == ("Changed", seen + 1)
+
+
+def test_an_unchanged_form_save_keeps_the_version(world, draft):
+    """Saving the draft's form as it stands (every field and row sent back unchanged) is
+    not a change."""
+    options = [
+        {"id": o.pk, "label": o.label, "proposed_by": o.proposed_by, "is_chosen": o.is_chosen}
+        for o in draft.options.all()
+    ]
+    participants = [
+        {"id": p.pk, "kind": p.kind, "name": p.name, "how": p.how} for p in draft.participants.all()
+    ]
+    services.decision_update(
+        decision=draft,
+        by=world.manager,
+        based_on=draft.version,
+        question=draft.question,
+        options=options,
+        participants=participants,
+    )
+    draft.refresh_from_db()
+    assert draft.version == 1
 
 
 def test_goal_updated_from_a_stale_copy_keeps_the_other_change(world):
@@ -221,4 +243,3 @@ def test_two_concurrent_goal_edits_from_one_version_store_one_and_refuse_the_oth
     stored = Goal.objects.get(pk=goal.pk)
     assert (stored.in_own_words, stored.version) == (winner, 2)
     assert Goal.history.filter(id=goal.pk).count() == 2
-

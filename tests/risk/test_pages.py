@@ -149,7 +149,9 @@ def test_stepping_back_on_the_web_without_a_reason_shows_the_rule(world, plan):
 
 
 def test_building_a_plan_on_the_web(world):
-    decision = planning_services.decision_agree(decision=risk_decision(world), by=world.team_leader)
+    decision = planning_services.decision_agree(
+        decision=risk_decision(world), by=world.team_leader, confirmed=True
+    )
     url = f"/people/{world.person.pk}/risk/new/{decision.pk}/"
     assert world.client_for(world.worker).get(url).status_code == 403
     assert world.client_for(world.outsider).get(url).status_code == 404

@@ -191,7 +191,9 @@ def _stage_decision(
         options=[stay, move] if forward else [move, stay],
         participants=participants,
     )
-    return planning_services.decision_agree(decision=decision, by=by)
+    # The stage-change page (or API call) is itself the deliberate step: its signer records
+    # there why, how the person took part and what they said, for this one decision.
+    return planning_services.decision_agree(decision=decision, by=by, confirmed=True)
 
 
 @transaction.atomic
