@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -17,6 +17,9 @@ from django.utils.text import capfirst
 
 from coplan.lib.errors import Conflict
 from coplan.lib.models import CareRecord
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 M = TypeVar("M", bound=models.Model)
 
@@ -70,7 +73,7 @@ def apply_and_save(
     fields: dict[str, Any],
     *,
     based_on: int | None = None,
-    by: Any = None,
+    by: AbstractBaseUser | None = None,
     touch: bool | None = None,
 ) -> M:
     """Set `fields`, validate the whole record, save it.
@@ -82,8 +85,9 @@ def apply_and_save(
     only the columns that differ are saved (`update_fields`), so a change never overwrites
     another one with stale values. The version rises by one in the database
     (`F("version") + 1`) when anything changed, or when `touch` says the record's children
-    did (its options, its steps); django-simple-history keeps the previous version, with `by` as who changed it.
-    The caller's `instance` is brought up to date with what is stored.
+    did (its options, its steps). django-simple-history keeps the previous version, with
+    `by` as who made the change. The caller's `instance` is brought up to date with what is
+    stored.
 
     A caller that sets attributes itself passes no `fields`: every column that differs from
     the stored row is then saved, and the version rises.

@@ -129,9 +129,7 @@ def test_confirming_progression_on_the_web(world, plan):
     assert plan.current_stage.number == 2
 
 
-def test_confirming_progression_from_a_page_drawn_before_the_plan_changed_is_refused(
-    world, plan
-):
+def test_confirming_progression_from_a_page_drawn_before_the_plan_changed_is_refused(world, plan):
     for _ in range(3):
         practice(plan, world.worker, "ii")
     plan.refresh_from_db()
