@@ -423,12 +423,11 @@ def _decision_form(
             option_initial = []
             participant_initial = forms.participant_initial(person)
     else:
+        saved = list(decision.options.all())
         option_initial = [
             {**row, "carried_from": option.carried_over_from_id}
             for option, row in zip(
-                decision.options.all(),
-                forms.initial_rows(decision.options.all(), forms.OPTION_ROW_FIELDS),
-                strict=True,
+                saved, forms.initial_rows(saved, forms.OPTION_ROW_FIELDS), strict=True
             )
         ]
         participant_initial = forms.initial_rows(
