@@ -160,7 +160,7 @@ class AgreedDecisionFactory(DecisionFactory):
     ) -> Decision:
         draft = super()._create(model_class, **fields)
         decision = planning_services.decision_agree(
-            decision=draft, by=signed_off_by or fields["by"]
+            decision=draft, by=signed_off_by or fields["by"], confirmed=True
         )
         if agreed_at is not None:
             Decision.objects.filter(pk=decision.pk).update(agreed_at=agreed_at)
@@ -174,7 +174,7 @@ def supersede(decision: Decision, *, by: Any, **changes: Any) -> Decision:
     draft = planning_services.decision_supersede(decision=decision, by=by)
     if changes:
         draft = planning_services.decision_update(decision=draft, by=by, **changes)
-    return planning_services.decision_agree(decision=draft, by=by)
+    return planning_services.decision_agree(decision=draft, by=by, confirmed=True)
 
 
 def superseded_chain(decision: Decision, *, by: Any, links: int) -> list[Decision]:

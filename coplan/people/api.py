@@ -7,6 +7,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from coplan.access import rules as access
 from coplan.access.rules import Action
+from coplan.lib.services import version_sent
 from coplan.people import selectors, services
 from coplan.people.models import CircleMember, CommunicationNeed, Person
 
@@ -45,6 +46,9 @@ class CommunicationNeedIn(Schema):
 
 
 class CommunicationNeedPatch(Schema):
+    version: int | None = Field(
+        None, ge=1, description="The version this change is based on (or send If-Match)."
+    )
     category: CommunicationNeed.Category | None = None
     information_format: CommunicationNeed.Format | None = None
     need: str | None = Field(None, max_length=300)
@@ -148,6 +152,9 @@ class PersonIn(Schema):
 
 
 class PersonPatch(Schema):
+    version: int | None = Field(
+        None, ge=1, description="The version this change is based on (or send If-Match)."
+    )
     given_name: str | None = Field(None, min_length=1, max_length=100)
     family_name: str | None = Field(None, min_length=1, max_length=100)
     date_of_birth: date | None = None
@@ -216,6 +223,9 @@ class CircleMemberIn(Schema):
 
 
 class CircleMemberPatch(Schema):
+    version: int | None = Field(
+        None, ge=1, description="The version this change is based on (or send If-Match)."
+    )
     name: str | None = Field(None, min_length=1, max_length=150)
     relationship_type: CircleMember.Relationship | None = None
     relationship: str | None = Field(None, max_length=100)
@@ -235,6 +245,10 @@ def _given(payload: Schema) -> dict:
     """Fields the caller sent, without nulls for fields that cannot be empty."""
     data = payload.dict(exclude_unset=True)
     return {k: ("" if v is None and k == "information_format" else v) for k, v in data.items()}
+
+
+def _based_on(request: HttpRequest, data: dict) -> int:
+    return version_sent(body=data.pop("version", None), if_match=request.headers.get("If-Match"))
 
 
 @router.get("/", response=list[PersonSummaryOut])
@@ -262,7 +276,10 @@ def get_person(request: HttpRequest, person_id: int):
 @router.patch("/{person_id}", response=PersonOut)
 def update_person(request: HttpRequest, person_id: int, payload: PersonPatch):
     person = access.get_person_for_user(request, person_id, Action.EDIT_PROFILE)
-    services.person_update(person=person, by=request.user, **_given(payload))
+    data = _given(payload)
+    services.person_update(
+        person=person, by=request.user, based_on=_based_on(request, data), **data
+    )
     return selectors.person_page(person_id)
 
 
@@ -291,8 +308,9 @@ def update_need(
     need = access.get_object_for_user(
         request, CommunicationNeed, need_id, Action.EDIT_PROFILE, person_id=person_id
     )
+    data = _given(payload)
     return services.communication_need_update(
-        communication_need=need, by=request.user, **_given(payload)
+        communication_need=need, by=request.user, based_on=_based_on(request, data), **data
     )
 
 
@@ -320,4 +338,7 @@ def update_circle_member(
     member = access.get_object_for_user(
         request, CircleMember, member_id, Action.EDIT_PROFILE, person_id=person_id
     )
-    return services.circle_member_update(member=member, by=request.user, **_given(payload))
+    data = _given(payload)
+    return services.circle_member_update(
+        member=member, by=request.user, based_on=_based_on(request, data), **data
+    )

@@ -1,7 +1,7 @@
 from django import forms
 
 from coplan.accounts.models import Membership, User
-from coplan.lib.forms import DateInput
+from coplan.lib.forms import DateInput, VersionedForm
 from coplan.people.models import (
     CircleMember,
     CommunicationChartEntry,
@@ -46,7 +46,7 @@ PERSON_FIELDSETS = [
 ]
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Person
         fields = [name for _, names in PERSON_FIELDSETS for name in names]
@@ -80,7 +80,7 @@ class PersonForm(forms.ModelForm):
             yield legend, [self[name] for name in names]
 
 
-class CommunicationNeedForm(forms.ModelForm):
+class CommunicationNeedForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = CommunicationNeed
         fields = [
@@ -97,13 +97,13 @@ class CommunicationNeedForm(forms.ModelForm):
         labels = {"is_active": "This need is current"}
 
 
-class ChartEntryForm(forms.ModelForm):
+class ChartEntryForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = CommunicationChartEntry
         fields = ["happening", "person_does", "we_think", "we_should", "position"]
 
 
-class DecisionProfileForm(forms.ModelForm):
+class DecisionProfileForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = DecisionMakingProfile
         fields = [
@@ -116,14 +116,14 @@ class DecisionProfileForm(forms.ModelForm):
         ]
 
 
-class AgreementEntryForm(forms.ModelForm):
+class AgreementEntryForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = DecisionAgreementEntry
         fields = ["decision_kind", "how_involved", "final_say", "position"]
         widgets = {"how_involved": forms.Textarea(attrs={"rows": 3})}
 
 
-class CircleMemberForm(forms.ModelForm):
+class CircleMemberForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = CircleMember
         fields = [

@@ -13,7 +13,8 @@ from django.shortcuts import redirect, render
 from coplan.access import rules as access
 from coplan.access.models import AccessLog
 from coplan.access.rules import Action
-from coplan.lib.forms import form_errors_from
+from coplan.lib.forms import form_errors_from, show_stale
+from coplan.lib.services import StaleVersion
 from coplan.people import forms, selectors, services
 from coplan.people.models import (
     CircleMember,
@@ -44,7 +45,7 @@ def person_add(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Only team leaders and managers add people.")
     form = forms.PersonForm(request.POST or None, services=services_allowed)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+        data = form.record_fields()
         try:
             person = services.person_create(service=data.pop("service"), by=request.user, **data)
         except ValidationError as exc:
@@ -85,15 +86,23 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     # showing the record as saved.
     editing = copy.copy(person)
     form = forms.PersonForm(request.POST or None, instance=editing, services=services_allowed)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_update(person=editing, by=request.user, **form.cleaned_data)
+            services.person_update(
+                person=editing, by=request.user, based_on=form.based_on, **form.record_fields()
+            )
+        except StaleVersion as exc:
+            show_stale(form, exc)
+            status = 409
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:
             messages.success(request, "Changes saved.")
             return redirect("people:detail", person_id=person.pk)
-    return render(request, "people/person_form.html", {"form": form, "person": person})
+    return render(
+        request, "people/person_form.html", {"form": form, "person": person}, status=status
+    )
 
 
 @login_required
@@ -124,12 +133,21 @@ def _child_form(
     anchor: str,
 ) -> HttpResponse:
     form = form_class(request.POST or None, instance=instance)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             if instance is None:
-                create(person=person, by=request.user, **form.cleaned_data)
+                create(person=person, by=request.user, **form.record_fields())
             else:
-                update(**{update_kwarg: instance}, by=request.user, **form.cleaned_data)
+                update(
+                    **{update_kwarg: instance},
+                    by=request.user,
+                    based_on=form.based_on,
+                    **form.record_fields(),
+                )
+        except StaleVersion as exc:
+            show_stale(form, exc)
+            status = 409
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:
@@ -139,6 +157,7 @@ def _child_form(
         request,
         "people/child_form.html",
         {"form": form, "person": person, "title": title, "anchor": anchor},
+        status=status,
     )
 
 
@@ -216,9 +235,15 @@ def decision_profile_form(request: HttpRequest, person_id: int) -> HttpResponse:
     )
     profile = getattr(person, "decision_profile", None)
     form = forms.DecisionProfileForm(request.POST or None, instance=profile)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.decision_profile_update(person=person, by=request.user, **form.cleaned_data)
+            services.decision_profile_update(
+                person=person, by=request.user, based_on=form.based_on, **form.record_fields()
+            )
+        except StaleVersion as exc:
+            show_stale(form, exc)
+            status = 409
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:
@@ -233,6 +258,7 @@ def decision_profile_form(request: HttpRequest, person_id: int) -> HttpResponse:
             "title": "Decision-making profile",
             "anchor": "decision-profile",
         },
+        status=status,
     )
 
 

@@ -51,6 +51,7 @@ class _DecisionChildInline(admin.TabularInline):
 
 class OptionInline(_DecisionChildInline):
     model = DecisionOption
+    fk_name = "decision"
 
 
 class ParticipantInline(_DecisionChildInline):

@@ -12,6 +12,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from coplan.access import rules as access
 from coplan.access.rules import Action
+from coplan.lib.services import version_sent
 from coplan.people.models import CommunicationNeed, Person
 from coplan.planning import selectors, services
 from coplan.planning.models import (
@@ -142,6 +143,9 @@ class SessionIn(Schema):
 
 
 class SessionPatch(Schema):
+    version: int | None = Field(
+        None, ge=1, description="The version this change is based on (or send If-Match)."
+    )
     purpose: str | None = Field(None, min_length=1, max_length=300)
     domain: Domain | None = None
     is_risk_workshop: bool | None = None
@@ -162,6 +166,10 @@ class SessionPatch(Schema):
 
 
 class OptionOut(ModelSchema):
+    carried_over_from_id: int | None = Field(
+        None, description="The decision this option was carried over from, if any."
+    )
+
     class Meta:
         model = DecisionOption
         fields = [
@@ -293,6 +301,9 @@ class DecisionIn(Schema):
 
 
 class DecisionPatch(Schema):
+    version: int | None = Field(
+        None, ge=1, description="The version this change is based on (or send If-Match)."
+    )
     session_id: int | None = None
     domain: Domain | None = None
     question: str | None = Field(None, min_length=1, max_length=300)
@@ -320,6 +331,16 @@ class DecisionPatch(Schema):
     )
     participants: list[ParticipantIn] | None = Field(
         None, description="Replaces the list: rows with an id are kept and updated."
+    )
+
+
+class AgreeIn(Schema):
+    confirmed: bool = Field(
+        description="True: you have checked who took part and how, the person's words and "
+        "agreement, the options and the one chosen. Once agreed, the decision is locked."
+    )
+    version: int | None = Field(
+        None, ge=1, description="The version of the draft you checked (or send If-Match)."
     )
 
 
@@ -384,6 +405,9 @@ class GoalIn(Schema):
 
 
 class GoalPatch(Schema):
+    version: int | None = Field(
+        None, ge=1, description="The version this change is based on (or send If-Match)."
+    )
     in_own_words: str | None = Field(None, min_length=1, max_length=300)
     importance: Goal.Importance | None = None
     success_looks_like: str | None = Field(None, min_length=1)
@@ -426,6 +450,10 @@ class ProgressIn(Schema):
 
 def _given(payload: Schema) -> dict[str, Any]:
     return payload.dict(exclude_unset=True)
+
+
+def _based_on(request: HttpRequest, version: int | None) -> int:
+    return version_sent(body=version, if_match=request.headers.get("If-Match"))
 
 
 def _blank_nulls(data: dict[str, Any], names: list[str]) -> dict[str, Any]:
@@ -518,7 +546,8 @@ def update_session(request: HttpRequest, session_id: int, payload: SessionPatch)
         data["information_formats"] = []
     if data.get("prompts", []) is None:
         data["prompts"] = []
-    services.session_update(session=session, by=request.user, **data)
+    based_on = _based_on(request, data.pop("version", None))
+    services.session_update(session=session, by=request.user, based_on=based_on, **data)
     return selectors.session_page(session_id)
 
 
@@ -584,14 +613,22 @@ def update_decision(request: HttpRequest, decision_id: int, payload: DecisionPat
     if "participants" in data:
         data["participants"] = _circle_rows(person, data["participants"])
     data = _session_id(person, data)
-    services.decision_update(decision=decision, by=request.user, **data)
+    based_on = _based_on(request, data.pop("version", None))
+    services.decision_update(decision=decision, by=request.user, based_on=based_on, **data)
     return selectors.decision_page(decision_id)
 
 
 @router.post("/decisions/{decision_id}/agree", response=DecisionOut)
-def agree_decision(request: HttpRequest, decision_id: int):
+def agree_decision(request: HttpRequest, decision_id: int, payload: AgreeIn):
+    """Agree a draft. It is locked from then on, so the body confirms it and names the version
+    checked; a draft changed since is a 409."""
     decision = access.get_object_for_user(request, Decision, decision_id, Action.SIGN_OFF)
-    services.decision_agree(decision=decision, by=request.user)
+    services.decision_agree(
+        decision=decision,
+        by=request.user,
+        confirmed=payload.confirmed,
+        based_on=_based_on(request, payload.version),
+    )
     return selectors.decision_page(decision_id)
 
 
@@ -645,7 +682,8 @@ def update_goal(request: HttpRequest, goal_id: int, payload: GoalPatch):
         data["decisions"] = _decisions(person, data.pop("decision_ids") or [])
     if "checklist" in data and data["checklist"] is None:
         data["checklist"] = []
-    services.goal_update(goal=goal, by=request.user, **data)
+    based_on = _based_on(request, data.pop("version", None))
+    services.goal_update(goal=goal, by=request.user, based_on=based_on, **data)
     return selectors.goal_page(goal_id)
 
 

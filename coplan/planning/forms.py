@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from coplan.lib.forms import DateInput, DateTimeLocalInput
+from coplan.lib.forms import DateInput, DateTimeLocalInput, VersionedForm
 from coplan.lib.text import lines_of
 from coplan.people.models import CommunicationNeed, Person
 from coplan.planning import selectors
@@ -82,7 +82,7 @@ SESSION_FIELDSETS = [
 ]
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(VersionedForm, forms.ModelForm):
     library_prompts = forms.MultipleChoiceField(
         label="Agenda prompts from the library",
         required=False,
@@ -192,7 +192,7 @@ class TakingPartRowForm(RowForm):
 TakingPartFormSet = forms.formset_factory(TakingPartRowForm, extra=0)
 
 
-class HeldForm(forms.Form):
+class HeldForm(VersionedForm, forms.Form):
     held_at = forms.DateTimeField(
         label="When it was held", widget=DateTimeLocalInput(), input_formats=["%Y-%m-%dT%H:%M"]
     )
@@ -257,7 +257,7 @@ DECISION_FIELDSETS = [
 ]
 
 
-class DecisionForm(forms.ModelForm):
+class DecisionForm(VersionedForm, forms.ModelForm):
     agreement_entry = forms.ChoiceField(
         label="From the decision-making agreement",
         required=False,
@@ -301,7 +301,20 @@ class DecisionForm(forms.ModelForm):
             yield legend, [self[name] for name in names]
 
     def service_fields(self) -> dict[str, Any]:
-        return {k: v for k, v in self.cleaned_data.items() if k != "agreement_entry"}
+        return {
+            k: v for k, v in self.cleaned_data.items() if k not in ("agreement_entry", "version")
+        }
+
+
+class AgreeForm(VersionedForm, forms.Form):
+    """The deliberate step of agreeing: a tick, and the version of the draft the page showed."""
+
+    confirm = forms.BooleanField(
+        label="I have checked who took part and how, what the person said and whether they "
+        "agree, the options, the one chosen and why. Agree this decision: once agreed, it "
+        "cannot be changed.",
+        required=False,
+    )
 
 
 OPTION_ROW_FIELDS = [
@@ -345,7 +358,7 @@ def participant_initial(person: Person) -> list[dict[str, Any]]:
 # Goals ---------------------------------------------------------------------------------
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(VersionedForm, forms.ModelForm):
     checklist_text = forms.CharField(
         label="Checklist items",
         required=False,
@@ -427,7 +440,7 @@ class ProgressForm(forms.Form):
                 ].label = f"Count{f' ({goal.measure_unit})' if goal.measure_unit else ''}"
 
 
-class ContingencyPlanForm(forms.ModelForm):
+class ContingencyPlanForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = ContingencyPlan
         fields = ["triggers", "what_should_happen", "who_to_contact", "coping_strategies"]

@@ -310,6 +310,14 @@ class DecisionOption(TimeStampedModel):
     is_workable = models.BooleanField(default=True)
     is_chosen = models.BooleanField(default=False)
     position = models.PositiveSmallIntegerField(default=0)
+    carried_over_from = models.ForeignKey(
+        "Decision",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The decision this option was carried over from, when that one was superseded.",
+    )
 
     history = HistoricalRecords()
 

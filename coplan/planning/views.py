@@ -16,7 +16,8 @@ from coplan.access import rules as access
 from coplan.access.models import AccessLog
 from coplan.access.rules import Action
 from coplan.lib.errors import Conflict
-from coplan.lib.forms import form_errors_from
+from coplan.lib.forms import form_errors_from, show_stale
+from coplan.lib.services import StaleVersion
 from coplan.people.models import Person
 from coplan.planning import forms, selectors, services
 from coplan.planning.models import (
@@ -156,6 +157,7 @@ def _session_form(
     invitees = forms.InviteeFormSet(
         data, prefix="invitees", initial=invitee_initial, form_kwargs={"circle": circle}
     )
+    status = 200
     if request.method == "POST" and _all_valid(form, choices, invitees):
         try:
             kwargs = {
@@ -167,7 +169,10 @@ def _session_form(
             if session is None:
                 saved = services.session_create(person=person, **kwargs)
             else:
-                saved = services.session_update(session=session, **kwargs)
+                saved = services.session_update(session=session, based_on=form.based_on, **kwargs)
+        except StaleVersion as exc:
+            show_stale(form, exc)
+            status = 409
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:
@@ -189,6 +194,7 @@ def _session_form(
             notes_fields=[form["notes"]],
             **_rows_context(choices, invitees),
         ),
+        status=status,
     )
 
 
@@ -286,16 +292,22 @@ def session_taking_part(request: HttpRequest, person_id: int, pk: int) -> HttpRe
             "held_at": session.held_at or session.scheduled_for,
             "notes": session.notes,
         },
+        version=session.version,
     )
+    status = 200
     if request.method == "POST" and _all_valid(formset, held):
         try:
             services.session_record_taking_part(
                 session=session,
                 by=request.user,
+                based_on=held.based_on,
                 attendance=forms.rows_from(formset),
                 held_at=held.cleaned_data["held_at"],
                 notes=held.cleaned_data["notes"],
             )
+        except StaleVersion as exc:
+            show_stale(held, exc)
+            status = 409
         except ValidationError as exc:
             form_errors_from(held, exc)
         else:
@@ -306,6 +318,7 @@ def session_taking_part(request: HttpRequest, person_id: int, pk: int) -> HttpRe
         request,
         "planning/session_taking_part.html",
         _ctx(request, person, session=session, formset=formset, rows=rows, form=held),
+        status=status,
     )
 
 
@@ -409,7 +422,13 @@ def _decision_form(
             option_initial = []
             participant_initial = forms.participant_initial(person)
     else:
-        option_initial = forms.initial_rows(decision.options.all(), forms.OPTION_ROW_FIELDS)
+        saved = list(decision.options.all())
+        option_initial = [
+            {**row, "carried_from": option.carried_over_from_id}
+            for option, row in zip(
+                saved, forms.initial_rows(saved, forms.OPTION_ROW_FIELDS), strict=True
+            )
+        ]
         participant_initial = forms.initial_rows(
             decision.participants.all(), forms.PARTICIPANT_ROW_FIELDS
         )
@@ -421,6 +440,7 @@ def _decision_form(
     participants = forms.ParticipantFormSet(
         data, prefix="participants", initial=participant_initial
     )
+    status = 200
     if request.method == "POST" and _all_valid(form, options, participants):
         kwargs = {
             "by": request.user,
@@ -432,7 +452,12 @@ def _decision_form(
             if decision is None:
                 saved = services.decision_create(person=person, **kwargs)
             else:
-                saved = services.decision_update(decision=decision, **kwargs)
+                saved = services.decision_update(
+                    decision=decision, based_on=form.based_on, **kwargs
+                )
+        except StaleVersion as exc:
+            show_stale(form, exc)
+            status = 409
         except Conflict as exc:  # only an update: agreed by someone while this form was open
             back = reverse("planning:decision_detail", args=[person.pk, decision.pk])
             return _refused(request, person, exc, back)
@@ -455,6 +480,7 @@ def _decision_form(
             profile=selectors.decision_profile(person),
             **_rows_context(options, participants),
         ),
+        status=status,
     )
 
 
@@ -482,9 +508,7 @@ def decision_edit(request: HttpRequest, person_id: int, pk: int) -> HttpResponse
     return _decision_form(request, person, decision)
 
 
-def _decision_page(
-    request: HttpRequest, person: Person, decision: Decision, *, agree_errors=None, status=200
-) -> HttpResponse:
+def _decision_page(request: HttpRequest, person: Person, decision: Decision) -> HttpResponse:
     problems = services.decision_problems(decision) if decision.is_draft else {}
     return render(
         request,
@@ -496,9 +520,7 @@ def _decision_page(
             chain=selectors.decision_chain(decision),
             shaped=selectors.decision_shaped(decision),
             problems=[m for msgs in problems.values() for m in msgs],
-            agree_errors=agree_errors,
         ),
-        status=status,
     )
 
 
@@ -511,23 +533,56 @@ def decision_detail(request: HttpRequest, person_id: int, pk: int) -> HttpRespon
 
 
 @login_required
-@require_POST
 def decision_agree(request: HttpRequest, person_id: int, pk: int) -> HttpResponse:
+    """Agreeing locks the decision for good, so it is a page of its own: what will be locked
+    (who took part and how, the person's words and agreement, the options, the chosen one
+    and why), what is still missing, and a deliberate confirmation of the version shown."""
     decision = access.get_object_for_user(
-        request, Decision, pk, Action.SIGN_OFF, person_id=person_id
+        request, Decision, pk, Action.SIGN_OFF, person_id=person_id, what=f"Decision {pk}, to agree"
     )
     person = decision.person
+    back = reverse("planning:decision_detail", args=[person.pk, pk])
     try:
-        services.decision_agree(decision=decision, by=request.user)
+        services.ensure_draft(decision)
     except Conflict as exc:
-        return _refused(
-            request, person, exc, reverse("planning:decision_detail", args=[person.pk, pk])
-        )
-    except ValidationError as exc:
-        page = selectors.decision_page(pk)  # as it stands after the refused sign-off
-        return _decision_page(request, person, page, agree_errors=exc.messages, status=422)
-    messages.success(request, "Decision agreed. It can no longer be changed.")
-    return redirect("planning:decision_detail", person_id=person.pk, pk=pk)
+        return _refused(request, person, exc, back)
+    form = forms.AgreeForm(request.POST or None, version=decision.version)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                services.decision_agree(
+                    decision=decision,
+                    by=request.user,
+                    confirmed=form.cleaned_data["confirm"],
+                    based_on=form.based_on,
+                )
+            except StaleVersion as exc:
+                show_stale(form, exc)
+                status = 409
+            except Conflict as exc:
+                return _refused(request, person, exc, back)
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+            else:
+                messages.success(request, "Decision agreed. It can no longer be changed.")
+                return redirect("planning:decision_detail", person_id=person.pk, pk=pk)
+    decision = selectors.decision_page(pk)
+    problems = services.decision_problems(decision)
+    return render(
+        request,
+        "planning/decision_agree.html",
+        _ctx(
+            request,
+            person,
+            decision=decision,
+            form=form,
+            problems=[m for msgs in problems.values() for m in msgs],
+            chosen=next((o for o in decision.options.all() if o.is_chosen), None),
+        ),
+        status=status,
+    )
 
 
 @login_required
@@ -544,7 +599,9 @@ def decision_supersede(request: HttpRequest, person_id: int, pk: int) -> HttpRes
             request, person, exc, reverse("planning:decision_detail", args=[person.pk, pk])
         )
     messages.success(
-        request, "A new draft was started from the agreed decision. Change what needs changing."
+        request,
+        "A new draft was started. The question, what matters and the options are carried "
+        "over; record who takes part in this decision, and what is agreed.",
     )
     return redirect("planning:decision_edit", person_id=person.pk, pk=new.pk)
 
@@ -576,6 +633,7 @@ def _goal_form(request: HttpRequest, person: Person, goal: Goal | None) -> HttpR
         else []
     )
     actions = forms.ActionFormSet(data, prefix="actions", initial=action_initial)
+    status = 200
     if request.method == "POST" and _all_valid(form, actions):
         kwargs = {
             "by": request.user,
@@ -587,7 +645,10 @@ def _goal_form(request: HttpRequest, person: Person, goal: Goal | None) -> HttpR
             if goal is None:
                 saved = services.goal_create(person=person, **kwargs)
             else:
-                saved = services.goal_update(goal=goal, **kwargs)
+                saved = services.goal_update(goal=goal, based_on=form.based_on, **kwargs)
+        except StaleVersion as exc:
+            show_stale(form, exc)
+            status = 409
         except ValidationError as exc:
             if hasattr(exc, "error_dict") and "checklist" in exc.error_dict:
                 exc.error_dict["checklist_text"] = exc.error_dict.pop("checklist")
@@ -599,6 +660,7 @@ def _goal_form(request: HttpRequest, person: Person, goal: Goal | None) -> HttpR
         request,
         "planning/goal_form.html",
         _ctx(request, person, form=form, actions=actions, goal=goal, **_rows_context(actions)),
+        status=status,
     )
 
 
@@ -671,14 +733,23 @@ def contingency_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     person = access.get_person_for_user(request, person_id, Action.PLAN, what="Contingency plan")
     plan = getattr(person, "contingency_plan", None)
     form = forms.ContingencyPlanForm(request.POST or None, instance=plan)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.contingency_plan_save(person=person, by=request.user, **form.cleaned_data)
+            services.contingency_plan_save(
+                person=person, by=request.user, based_on=form.based_on, **form.record_fields()
+            )
+        except StaleVersion as exc:
+            show_stale(form, exc)
+            status = 409
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:
             messages.success(request, "Contingency plan saved.")
             return redirect("planning:contingency", person_id=person.pk)
     return render(
-        request, "planning/contingency_form.html", _ctx(request, person, form=form, plan=plan)
+        request,
+        "planning/contingency_form.html",
+        _ctx(request, person, form=form, plan=plan),
+        status=status,
     )

@@ -53,6 +53,9 @@ class CheckInIn(Schema):
     answered_by: CheckIn.AnsweredBy | None = Field(
         None, description="Ignored from the person's own login: their answers are theirs."
     )
+    circle_member_id: int | None = Field(
+        None, description="For answered_by 'family': whose answers, from the person's circle."
+    )
     how: CheckIn.How | None = None
     words: str = ""
 
@@ -65,6 +68,8 @@ class CheckInOut(Schema):
     week_start: date
     answered_by: str
     answered_by_label: str = Field(alias="get_answered_by_display")
+    circle_member_id: int | None
+    whose: str
     how: str
     on_behalf: bool
     recorded_by: str = Field(alias="recorded_by.name")
@@ -210,7 +215,9 @@ class ReviewOut(Schema):
 
 def _full(checkin: CheckIn) -> CheckIn:
     return (
-        CheckIn.objects.select_related("recorded_by").prefetch_related("answers").get(pk=checkin.pk)
+        CheckIn.objects.select_related("person", "recorded_by", "circle_member")
+        .prefetch_related("answers")
+        .get(pk=checkin.pk)
     )
 
 
@@ -224,9 +231,9 @@ def list_checkins(request: HttpRequest, person_id: int):
     person = access.get_person_for_user(request, person_id, Action.VIEW_REVIEWS, what="Check-ins")
     return (
         CheckIn.objects.filter(person=person)
-        .select_related("recorded_by")
+        .select_related("person", "recorded_by", "circle_member")
         .prefetch_related("answers")
-        .order_by("-week_start", "answered_by")
+        .order_by("-week_start", "answered_by", "id")
     )
 
 
@@ -236,6 +243,11 @@ def create_checkin(request: HttpRequest, person_id: int, payload: CheckInIn):
     recorded on behalf, saying how the answers were given."""
     person = access.get_person_for_user(request, person_id, Action.CHECK_IN)
     data = payload.dict()
+    member_id = data.pop("circle_member_id")
+    if member_id is not None:
+        data["circle_member"] = person.circle.filter(pk=member_id).first()
+        if data["circle_member"] is None:
+            raise ValidationError({"circle_member_id": "Pick someone from this person's circle."})
     checkin = services.checkin_record(person=person, by=request.user, **data)
     return Status(201, _full(checkin))
 

@@ -30,14 +30,23 @@ def _text(label: str, rows: int = 3, required: bool = False) -> forms.CharField:
 
 
 class CheckInForm(forms.Form):
-    """One set of picture answers for each thing asked about, plus optional words."""
+    """One set of picture answers for each thing asked about, plus optional words. Staff say
+    whose answers they are writing down: the person's, given with them; a named family
+    member's, told to them; or their own view."""
 
-    ANSWERED_BY = [c for c in CheckIn.AnsweredBy.choices if c[0] != CheckIn.AnsweredBy.PERSON]
-
-    def __init__(self, *args: Any, items: list[Item], staff: bool, **kwargs: Any):
+    def __init__(self, *args: Any, items: list[Item], staff: bool, person: Person, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.items = items
         self.staff = staff
+        self._circle = {str(m.pk): m for m in person.circle.filter(is_active=True)}
+        answered_by = [
+            (CheckIn.AnsweredBy.STAFF_WITH_PERSON, f"{person.called}'s answers, given with me"),
+            *[
+                (f"family:{pk}", f"{m}: their answers, told to me")
+                for pk, m in self._circle.items()
+            ],
+            (CheckIn.AnsweredBy.STAFF, "My own view, as staff"),
+        ]
         for item in items:
             self.fields[f"answer_{item.key}"] = forms.ChoiceField(
                 label=item.label,
@@ -62,7 +71,9 @@ class CheckInForm(forms.Form):
         self.fields["words"] = _text("Anything else to say (if you want)", rows=2)
         if staff:
             self.fields["answered_by"] = forms.ChoiceField(
-                label="Whose answers are these?", choices=self.ANSWERED_BY
+                label="Whose answers are these?",
+                choices=answered_by,
+                help_text="Each person who answers keeps their own check-in for the week.",
             )
             self.fields["how"] = forms.ChoiceField(
                 label="How were the answers given?", choices=CheckIn.How.choices
@@ -105,8 +116,12 @@ class CheckInForm(forms.Form):
         data = self.cleaned_data
         kwargs: dict[str, Any] = {"answers": self.answers(), "words": data.get("words", "")}
         if self.staff:
+            answered_by = data["answered_by"]
+            if answered_by.startswith("family:"):
+                kwargs["circle_member"] = self._circle.get(answered_by.removeprefix("family:"))
+                answered_by = CheckIn.AnsweredBy.FAMILY
             kwargs.update(
-                answered_by=data["answered_by"],
+                answered_by=answered_by,
                 how=data["how"],
                 week_start=data.get("week_start"),
             )

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from coplan.accounts.models import Service
 from coplan.lib.models import CareRecord, TimeStampedModel
-from coplan.people.models import Person
+from coplan.people.models import CircleMember, Person
 from coplan.planning.models import Decision
 
 
@@ -32,8 +32,10 @@ class Perspective(models.TextChoices):
 
 
 class CheckIn(CareRecord):
-    """One week's "what worked, what didn't", from one voice. One a week for each voice, so
-    the weekly history is kept."""
+    """One week's "what worked, what didn't", from one answerer: the person from their own
+    login, or a named staff member recording on their behalf (the person's answers given
+    with them, a family member's told to them, or their own view as staff). Each answerer's
+    check-in is its own record, so one never overwrites another."""
 
     class AnsweredBy(models.TextChoices):
         PERSON = "person", "The person, from their own login"
@@ -50,6 +52,14 @@ class CheckIn(CareRecord):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="checkins")
     week_start = models.DateField(help_text="The Monday of the week.")
     answered_by = models.CharField(max_length=20, choices=AnsweredBy.choices)
+    circle_member = models.ForeignKey(
+        CircleMember,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="For family answers: whose they are.",
+    )
     how = models.CharField(max_length=20, choices=How.choices, default=How.PICTURES)
     on_behalf = models.BooleanField(
         default=False, help_text="Recorded by staff on behalf of the person or family."
@@ -62,15 +72,45 @@ class CheckIn(CareRecord):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-week_start", "answered_by"]
+        ordering = ["-week_start", "answered_by", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["person", "week_start", "answered_by"], name="checkin_one_a_week_per_voice"
-            )
+                fields=["person", "week_start"],
+                condition=Q(answered_by="person"),
+                name="checkin_person_once_a_week",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "week_start", "answered_by", "recorded_by"],
+                condition=Q(answered_by__in=["staff_with_person", "staff"]),
+                name="checkin_once_a_week_per_recorder",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "week_start", "circle_member", "recorded_by"],
+                condition=Q(answered_by="family"),
+                name="checkin_family_once_a_week_per_recorder",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Check-in for {self.person} week of {self.week_start:%d %b %Y}"
+
+    @property
+    def is_own(self) -> bool:
+        return self.answered_by == self.AnsweredBy.PERSON
+
+    @property
+    def whose(self) -> str:
+        """Whose answers these are, and who wrote them down, in a line."""
+        how = self.get_how_display().lower()
+        called = self.person.called
+        if self.answered_by == self.AnsweredBy.PERSON:
+            return f"{called}, from their own login"
+        if self.answered_by == self.AnsweredBy.STAFF_WITH_PERSON:
+            return f"{called}, with {self.recorded_by.name} ({how})"
+        if self.answered_by == self.AnsweredBy.FAMILY:
+            member = str(self.circle_member) if self.circle_member_id else "Family"
+            return f"{member}, told to {self.recorded_by.name} ({how})"
+        return f"{self.recorded_by.name}'s own view, as staff"
 
 
 class CheckInAnswer(CareRecord):

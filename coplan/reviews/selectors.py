@@ -33,13 +33,14 @@ REASON_WITHHELD = "The details are in shift records, which were not shared with 
 
 
 def checkin_history(person: Person, weeks: int = HISTORY_WEEKS) -> list[CheckIn]:
-    """The last `weeks` weeks of check-ins, newest first, with their answers. Two queries."""
+    """The last `weeks` weeks of check-ins, newest first, each answerer's apart, with their
+    answers. Two queries."""
     since = timezone.localdate() - timedelta(weeks=weeks)
     return list(
         CheckIn.objects.filter(person=person, week_start__gte=since)
-        .select_related("recorded_by")
+        .select_related("person", "recorded_by", "circle_member")
         .prefetch_related("answers")
-        .order_by("-week_start", "answered_by")
+        .order_by("-week_start", "answered_by", "id")
     )
 
 
@@ -58,39 +59,64 @@ BAR_WIDTH = 28
 BAR_GAP = 14
 
 
+# The chart keeps the person's own answers apart from those recorded on their behalf, and
+# both apart from other people's views: each is a series of its own, on one scale.
+CHART_SERIES = [
+    ("own", "{called}'s own answers", {CheckIn.AnsweredBy.PERSON}),
+    (
+        "on_behalf",
+        "{called}'s answers, recorded with staff",
+        {CheckIn.AnsweredBy.STAFF_WITH_PERSON},
+    ),
+    ("others", "Family and staff views", {CheckIn.AnsweredBy.FAMILY, CheckIn.AnsweredBy.STAFF}),
+]
+
+
 def checkin_chart(checkins: list[CheckIn]) -> dict:
-    """Stacked bars, one a week: how many answers worked, were not sure, didn't work.
-    Geometry for an inline SVG (no script, readable without colour: each bar has a title
-    and the table beside it holds the same numbers)."""
-    per_week: dict[date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(Answer.values, 0))
+    """Stacked bars, one a week for each series (the person's own answers; theirs recorded
+    on their behalf; family and staff views): how many answers worked, were not sure, didn't
+    work. Geometry for inline SVGs (no script, readable without colour: each bar has a
+    title and the table beside it holds the same answers). Every series shares the weeks'
+    positions and one scale, so they can be compared."""
+    counts: dict[str, dict[date, dict[str, int]]] = {key: {} for key, _, _ in CHART_SERIES}
+    group = {kind: key for key, _, kinds in CHART_SERIES for kind in kinds}
     for checkin in checkins:
-        for answer in checkin.answers.all():
-            per_week[checkin.week_start][answer.answer] += 1
-    weeks = sorted(per_week)
-    most = max((sum(c.values()) for c in per_week.values()), default=0) or 1
-    scale = CHART_HEIGHT / most
-    bars: list[Bar] = []
-    for i, week in enumerate(weeks):
-        counts = per_week[week]
-        y = CHART_HEIGHT
-        parts = {}
-        for key in (Answer.WORKED, Answer.NOT_SURE, Answer.DIDNT_WORK):
-            h = round(counts[key] * scale)
-            y -= h
-            parts[key] = (y, h)
-        bars.append(
-            Bar(
-                label=f"{week.day} {week:%b}",
-                x=i * (BAR_WIDTH + BAR_GAP) + BAR_GAP,
-                worked=parts[Answer.WORKED],
-                not_sure=parts[Answer.NOT_SURE],
-                didnt_work=parts[Answer.DIDNT_WORK],
-                counts=counts,
-            )
+        week = counts[group[checkin.answered_by]].setdefault(
+            checkin.week_start, dict.fromkeys(Answer.values, 0)
         )
+        for answer in checkin.answers.all():
+            week[answer.answer] += 1
+    weeks = sorted({w for per_week in counts.values() for w in per_week})
+    x_of = {week: i * (BAR_WIDTH + BAR_GAP) + BAR_GAP for i, week in enumerate(weeks)}
+    most = max((sum(c.values()) for s in counts.values() for c in s.values()), default=0) or 1
+    scale = CHART_HEIGHT / most
+    called = checkins[0].person.called if checkins else ""
+    series = []
+    for key, label, _ in CHART_SERIES:
+        bars: list[Bar] = []
+        for week in sorted(counts[key]):
+            week_counts = counts[key][week]
+            y = CHART_HEIGHT
+            parts = {}
+            for answer in (Answer.WORKED, Answer.NOT_SURE, Answer.DIDNT_WORK):
+                h = round(week_counts[answer] * scale)
+                y -= h
+                parts[answer] = (y, h)
+            bars.append(
+                Bar(
+                    label=f"{week.day} {week:%b}",
+                    x=x_of[week],
+                    worked=parts[Answer.WORKED],
+                    not_sure=parts[Answer.NOT_SURE],
+                    didnt_work=parts[Answer.DIDNT_WORK],
+                    counts=week_counts,
+                )
+            )
+        if bars:
+            series.append({"key": key, "label": label.format(called=called), "bars": bars})
     return {
-        "bars": bars,
-        "width": max(len(bars), 1) * (BAR_WIDTH + BAR_GAP) + BAR_GAP,
+        "series": series,
+        "width": max(len(weeks), 1) * (BAR_WIDTH + BAR_GAP) + BAR_GAP,
         "height": CHART_HEIGHT,
         "bar_width": BAR_WIDTH,
         "most": most,

@@ -21,7 +21,7 @@ from coplan.access.rules import Speaker
 from coplan.accounts.models import Organisation, Service, User
 from coplan.lib.errors import Conflict
 from coplan.lib.services import apply_and_save
-from coplan.people.models import Person
+from coplan.people.models import CircleMember, Person
 from coplan.planning.models import Decision
 from coplan.reviews import alerts, rules, selectors, sources
 from coplan.reviews.models import (
@@ -120,6 +120,48 @@ def _clean_answers(person: Person, answers: Iterable[dict[str, Any]]) -> list[di
     return rows
 
 
+def _answerer(
+    person: Person,
+    by: User,
+    answered_by: str | None,
+    circle_member: CircleMember | None,
+    how: str | None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Who is answering: (the key of their check-in for a week, the fields saying how). From
+    the person's own login the answers are theirs; from staff they are recorded on someone's
+    behalf (the person's, with them; a named family member's) or are the staff member's own
+    view, and each recorder's check-in is their own record."""
+    if access.voice_of(by, person).speaker == Speaker.PERSON:
+        return (
+            {"answered_by": CheckIn.AnsweredBy.PERSON},
+            {"how": how or CheckIn.How.PICTURES, "on_behalf": False},
+        )
+    answered_by = answered_by or CheckIn.AnsweredBy.STAFF_WITH_PERSON
+    if answered_by == CheckIn.AnsweredBy.PERSON:
+        raise ValidationError(
+            {
+                "answered_by": f"Only {person.called} can answer as themselves, from their "
+                "own login. Choose “The person, with staff”."
+            }
+        )
+    if answered_by not in CheckIn.AnsweredBy.values:
+        raise ValidationError({"answered_by": "Say whose answers these are."})
+    key: dict[str, Any] = {"answered_by": answered_by, "recorded_by": by}
+    if answered_by == CheckIn.AnsweredBy.FAMILY:
+        if circle_member is None or circle_member.person_id != person.pk:
+            raise ValidationError(
+                {"answered_by": "Say which family member's answers these are, from the circle."}
+            )
+        key["circle_member"] = circle_member
+    if not how:
+        raise ValidationError({"how": "Say how the answers were given."})
+    return key, {"how": how, "on_behalf": answered_by != CheckIn.AnsweredBy.STAFF}
+
+
+def _answer_key(kind: str, item_id: int | None, label: str) -> tuple[str, Any]:
+    return (kind, item_id if item_id is not None else label)
+
+
 @transaction.atomic
 def checkin_record(
     *,
@@ -128,28 +170,16 @@ def checkin_record(
     answers: Iterable[dict[str, Any]],
     week_start: date | None = None,
     answered_by: str | None = None,
+    circle_member: CircleMember | None = None,
     how: str | None = None,
     words: str = "",
 ) -> CheckIn:
-    """Record this week's check-in. From the person's own login it is theirs; from staff it
-    is written down on someone's behalf, saying how they answered. Answering again in the
-    same week, in the same voice, replaces that week's answers (the history keeps both)."""
+    """Record this week's check-in in one answerer's voice. Answering again in the same
+    week, in the same voice, changes only the items answered now: answers to other items
+    stay, a changed answer keeps the earlier one in its history, and no one else's check-in
+    is touched (each answerer's is its own record)."""
     today = timezone.localdate()
-    if access.voice_of(by, person).speaker == Speaker.PERSON:
-        answered_by, on_behalf = CheckIn.AnsweredBy.PERSON, False
-        how = how or CheckIn.How.PICTURES
-    else:
-        answered_by = answered_by or CheckIn.AnsweredBy.STAFF_WITH_PERSON
-        if answered_by == CheckIn.AnsweredBy.PERSON:
-            raise ValidationError(
-                {
-                    "answered_by": f"Only {person.called} can answer as themselves, from their "
-                    "own login. Choose “The person, with staff”."
-                }
-            )
-        if not how:
-            raise ValidationError({"how": "Say how the answers were given."})
-        on_behalf = answered_by != CheckIn.AnsweredBy.STAFF
+    key, how_fields = _answerer(person, by, answered_by, circle_member, how)
     week_start = week_start or week_start_of(today)
     if week_start.weekday() != 0:
         raise ValidationError({"week_start": "A check-in week starts on a Monday."})
@@ -157,38 +187,33 @@ def checkin_record(
         raise ValidationError({"week_start": "That week has not started yet."})
     rows = _clean_answers(person, answers)
 
-    checkin = (
-        CheckIn.objects.select_for_update()
-        .filter(person=person, week_start=week_start, answered_by=answered_by)
-        .first()
-    )
-    fields = {"how": how, "on_behalf": on_behalf, "recorded_by": by, "words": words.strip()}
+    key |= {"person": person, "week_start": week_start}
+    fields = dict(how_fields)
+    if words.strip():
+        fields["words"] = words.strip()
+    checkin = CheckIn.objects.select_for_update().filter(**key).first()
+    created = False
     if checkin is None:
-        checkin = CheckIn(person=person, week_start=week_start, answered_by=answered_by)
         try:
             with transaction.atomic():
-                apply_and_save(checkin, fields)
-        except IntegrityError as exc:
-            raise Conflict(
-                "This week's check-in was saved by someone else a moment ago. "
-                "Open it again to see it."
-            ) from exc
-    else:
-        apply_and_save(checkin, fields)
-    existing = {(a.item_kind, a.item_id, a.item_label): a for a in checkin.answers.all()}
-    keep: set[int] = set()
+                checkin = apply_and_save(CheckIn(**{"recorded_by": by, **key}), fields, by=by)
+            created = True
+        except IntegrityError:
+            # The same answerer's check-in for this week was saved a moment ago (another
+            # tab, a resend): add these answers to it.
+            checkin = CheckIn.objects.select_for_update().get(**key)
+    existing = {_answer_key(a.item_kind, a.item_id, a.item_label): a for a in checkin.answers.all()}
+    changed = False
     for row in rows:
-        answer = existing.get((row["item_kind"], row["item_id"], row["item_label"]))
+        answer = existing.get(_answer_key(row["item_kind"], row["item_id"], row["item_label"]))
         if answer is None:
             answer = CheckInAnswer(checkin=checkin)
-        elif answer.answer == row["answer"] and answer.words == row["words"]:
-            keep.add(answer.pk)
+        elif all(getattr(answer, name) == value for name, value in row.items()):
             continue
-        apply_and_save(answer, row)
-        keep.add(answer.pk)
-    for answer in existing.values():
-        if answer.pk not in keep:
-            answer.delete()
+        apply_and_save(answer, row, by=by)
+        changed = True
+    if not created:
+        apply_and_save(checkin, fields, by=by, touch=changed)
     queue_scan(person)
     return checkin
 

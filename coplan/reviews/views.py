@@ -55,7 +55,7 @@ def checkin(request: HttpRequest, person_id: int) -> HttpResponse:
     person = access.get_person_for_user(request, person_id, Action.CHECK_IN, what="Check-in")
     staff = access.voice_of(request.user, person).speaks_for_others
     items = sources.checkin_items(person)
-    form = forms.CheckInForm(_data(request), items=items, staff=staff)
+    form = forms.CheckInForm(_data(request), items=items, staff=staff, person=person)
     if request.method == "POST" and form.is_valid():
         try:
             services.checkin_record(person=person, by=request.user, **form.service_kwargs())

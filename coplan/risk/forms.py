@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from coplan.delivery.forms import DateTimeLocalInput, RecordForm
 from coplan.delivery.idempotency import new_key
 from coplan.delivery.models import Incident
+from coplan.lib.forms import VersionedForm
 from coplan.lib.text import lines_of
 from coplan.planning.models import Decision, TakingPart
 from coplan.risk.models import DEFAULT_OF_LAST, DEFAULT_SHOWN_IN, PracticeSession
@@ -129,7 +130,7 @@ def stage_initial() -> list[dict[str, Any]]:
     ]
 
 
-class StageChangeForm(forms.Form):
+class StageChangeForm(VersionedForm, forms.Form):
     expected_stage = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(
         label="Why",

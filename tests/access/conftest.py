@@ -53,7 +53,7 @@ def _agreed(person: Person, world, **fields) -> Decision:
         participants=good_participants(),
         **fields,
     )
-    return planning_services.decision_agree(decision=draft, by=world.manager)
+    return planning_services.decision_agree(decision=draft, by=world.manager, confirmed=True)
 
 
 def build_records(world, person: Person, circle_member: CircleMember) -> Records:

@@ -61,17 +61,21 @@ def endpoints(world, person: Person, records: dict) -> list[tuple[str, str, dict
     pid = person.pk
     return [
         ("get", f"/people/{pid}", None),
-        ("patch", f"/people/{pid}", {"strengths": "Kind"}),
+        ("patch", f"/people/{pid}", {"strengths": "Kind", "version": person.version}),
         ("get", f"/people/{pid}/communication-needs", None),
         ("post", f"/people/{pid}/communication-needs", {**NEW_NEED, "review_on": "2030-01-01"}),
         (
             "patch",
             f"/people/{pid}/communication-needs/{records['need'].pk}",
-            {"need": "Big photos"},
+            {"need": "Big photos", "version": records["need"].version},
         ),
         ("get", f"/people/{pid}/circle", None),
         ("post", f"/people/{pid}/circle", {"name": "Lee", "relationship_type": "friend"}),
-        ("patch", f"/people/{pid}/circle/{records['circle'].pk}", {"phone": "01234 567890"}),
+        (
+            "patch",
+            f"/people/{pid}/circle/{records['circle'].pk}",
+            {"phone": "01234 567890", "version": records["circle"].version},
+        ),
     ]
 
 
@@ -302,6 +306,8 @@ def test_format_category_without_a_format_says_so_like_the_form(world):
 def test_markup_is_a_422_and_nothing_is_stored(world, method, path, body, field):
     if path == "/people/":
         body = {**body, "service_id": world.service_a.pk}
+    if method == "patch":
+        body = {**body, "version": world.person.version}
     counts = (
         Person.objects.count(),
         CommunicationNeed.objects.count(),

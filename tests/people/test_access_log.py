@@ -110,7 +110,7 @@ def test_api_changes_do_not_pretend_to_be_reads(world):
     headers = _bearer(world.manager)
     response = client.patch(
         f"/api/v1/people/{world.person.pk}",
-        {"strengths": "Great at puzzles"},
+        {"strengths": "Great at puzzles", "version": world.person.version},
         content_type="application/json",
         **headers,
     )

@@ -81,6 +81,7 @@ def test_history_shows_who_changed_what_from_and_to(world):
         "preferred_name": "Sam",
         "service": world.service_a.pk,
         "please_do_not": "Rush me & shout",
+        "version": world.person.version,
     }
     assert client.post(reverse("people:edit", args=[world.person.pk]), data).status_code == 302
     response = client.get(reverse("people:history", args=[world.person.pk]))

@@ -46,4 +46,4 @@ def draft(world) -> Decision:
 @pytest.fixture
 def agreed(world) -> Decision:
     decision = make_draft(world)
-    return services.decision_agree(decision=decision, by=world.manager)
+    return services.decision_agree(decision=decision, by=world.manager, confirmed=True)

@@ -32,6 +32,7 @@ def decision_post(**overrides) -> dict[str, str]:
         "persons_words": "Music please.",
         "capacity": "assumed",
         "review_by": "2030-01-31",
+        "version": "1",  # the version of the draft the form showed (ignored when adding)
     }
     options = overrides.pop(
         "options",

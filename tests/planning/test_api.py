@@ -42,9 +42,13 @@ class Api:
             BASE + path, json.dumps(body or {}), content_type="application/json", **self.headers
         )
 
-    def patch(self, path, body):
+    def patch(self, path, body, headers=None):
         return self.client.patch(
-            BASE + path, json.dumps(body), content_type="application/json", **self.headers
+            BASE + path,
+            json.dumps(body),
+            content_type="application/json",
+            **self.headers,
+            **(headers or {}),
         )
 
     def delete(self, path):
@@ -84,6 +88,7 @@ def test_create_edit_and_agree_a_decision_through_the_api(world):
         f"/decisions/{data['id']}",
         {
             "question": "Evenings, revised",
+            "version": 1,
             "options": [
                 {"id": option_ids[0], "label": "Tea at six", "is_chosen": False},
                 {"id": option_ids[1], "label": "Music first", "is_chosen": True},
@@ -94,7 +99,7 @@ def test_create_edit_and_agree_a_decision_through_the_api(world):
     assert edited.json()["version"] == 2
     assert [o["is_chosen"] for o in edited.json()["options"]] == [False, True]
 
-    agreed = manager.post(f"/decisions/{data['id']}/agree")
+    agreed = manager.post(f"/decisions/{data['id']}/agree", {"confirmed": True, "version": 2})
     assert agreed.status_code == 200
     assert agreed.json()["status"] == "agreed"
     assert agreed.json()["agreed_by_name"] == "Mona Manager"
@@ -115,7 +120,9 @@ def test_final_say_comes_from_the_agreement_when_left_out(world):
 
 
 def test_editing_an_agreed_decision_answers_409(world, agreed):
-    response = Api(world.manager).patch(f"/decisions/{agreed.pk}", {"question": "Changed"})
+    response = Api(world.manager).patch(
+        f"/decisions/{agreed.pk}", {"question": "Changed", "version": agreed.version}
+    )
     assert response.status_code == 409
     assert response.json() == {
         "code": "decision_agreed",
@@ -203,7 +210,9 @@ def test_agree_through_the_api_names_what_is_missing(world, overrides, field, me
     assert created.status_code == 201
     decision = Decision.objects.get(pk=created.json()["id"])
     before = snapshot(decision, DecisionOption, DecisionParticipant)
-    response = Api(world.manager).post(f"/decisions/{decision.pk}/agree")
+    response = Api(world.manager).post(
+        f"/decisions/{decision.pk}/agree", {"confirmed": True, "version": 1}
+    )
     assert response.status_code == 422
     assert message in response.json()["fields"][field]
     assert snapshot(decision, DecisionOption, DecisionParticipant) == before
@@ -270,7 +279,8 @@ def test_anonymous_api_call_is_401(world, agreed):
 
 def test_support_worker_cannot_agree_through_the_api(world, draft):
     before = snapshot(draft)
-    assert Api(world.worker).post(f"/decisions/{draft.pk}/agree").status_code == 403
+    body = {"confirmed": True, "version": draft.version}
+    assert Api(world.worker).post(f"/decisions/{draft.pk}/agree", body).status_code == 403
     assert snapshot(draft) == before
 
 
@@ -312,7 +322,7 @@ def test_create_read_update_and_list_sessions_through_the_api(world):
     assert [c["label"] for c in data["choices"]] == ["Tea at six", "Music first"]
     assert data["invitees"][0]["circle_member"] == world.sister.pk
 
-    updated = api.patch(f"/sessions/{data['id']}", {"location": "The garden"})
+    updated = api.patch(f"/sessions/{data['id']}", {"location": "The garden", "version": 1})
     assert updated.status_code == 200
     assert updated.json()["location"] == "The garden"
     assert updated.json()["version"] == 2
@@ -388,11 +398,13 @@ def test_goals_and_progress_through_the_api(world, agreed):
     goal_id = created.json()["id"]
     assert created.json()["decision_ids"] == [agreed.pk]
 
-    paused = api.patch(f"/goals/{goal_id}", {"status": "paused"})
+    paused = api.patch(f"/goals/{goal_id}", {"status": "paused", "version": 1})
     assert paused.status_code == 422
     assert paused.json()["fields"] == {"status_reason": ["Say why the goal is paused."]}
     assert Goal.objects.values_list("status", "version").get() == ("active", 1)
-    ok = api.patch(f"/goals/{goal_id}", {"status": "paused", "status_reason": "In hospital"})
+    ok = api.patch(
+        f"/goals/{goal_id}", {"status": "paused", "status_reason": "In hospital", "version": 1}
+    )
     assert ok.status_code == 200 and ok.json()["status"] == "paused"
 
     too_high = api.post(f"/goals/{goal_id}/progress", {"value": 9})

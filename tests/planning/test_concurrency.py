@@ -20,7 +20,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_supersedes_leave_exactly_one_successor(world):
-    agreed = services.decision_agree(decision=make_draft(world), by=world.manager)
+    agreed = services.decision_agree(decision=make_draft(world), by=world.manager, confirmed=True)
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
     lock = threading.Lock()

@@ -22,13 +22,13 @@ def _refusal(decision: Decision) -> dict[str, list[str]]:
     exactly as they were."""
     before = snapshot(decision, DecisionOption, DecisionParticipant)
     with pytest.raises(ValidationError) as exc:
-        services.decision_agree(decision=decision, by=decision.created_by)
+        services.decision_agree(decision=decision, by=decision.created_by, confirmed=True)
     assert snapshot(decision, DecisionOption, DecisionParticipant) == before
     return exc.value.message_dict
 
 
 def test_a_complete_draft_is_agreed_and_signed(world, draft):
-    decision = services.decision_agree(decision=draft, by=world.manager)
+    decision = services.decision_agree(decision=draft, by=world.manager, confirmed=True)
     decision.refresh_from_db()
     assert decision.status == Decision.Status.AGREED
     assert decision.agreed_by == world.manager
@@ -69,7 +69,7 @@ def test_agree_needs_someone_who_is_not_staff_or_why_not(world):
         by=world.team_leader,
         why_person_not_involved="Sam was in hospital; this is an interim decision.",
     )
-    assert services.decision_agree(decision=decision, by=world.manager).is_agreed
+    assert services.decision_agree(decision=decision, by=world.manager, confirmed=True).is_agreed
 
 
 def test_agree_needs_a_review_date_or_triggers(world):
@@ -80,7 +80,7 @@ def test_agree_needs_a_review_date_or_triggers(world):
     services.decision_update(
         decision=decision, by=world.team_leader, review_triggers="Sam asks to change it"
     )
-    assert services.decision_agree(decision=decision, by=world.manager).is_agreed
+    assert services.decision_agree(decision=decision, by=world.manager, confirmed=True).is_agreed
 
 
 def test_best_interests_decision_needs_all_five_checklist_answers(world):
@@ -134,12 +134,12 @@ def test_more_restrictive_choice_than_a_workable_option_needs_a_reason(world):
     services.decision_update(
         decision=decision, by=world.team_leader, more_restrictive_reason="Road skills first."
     )
-    assert services.decision_agree(decision=decision, by=world.manager).is_agreed
+    assert services.decision_agree(decision=decision, by=world.manager, confirmed=True).is_agreed
 
 
 def test_no_reason_needed_when_freer_options_are_not_workable(world):
     decision = make_draft(world, domain=Domain.RISK, options=_risk_options(2, workable_freer=False))
-    assert services.decision_agree(decision=decision, by=world.manager).is_agreed
+    assert services.decision_agree(decision=decision, by=world.manager, confirmed=True).is_agreed
 
 
 def test_agreed_decision_cannot_be_updated(world, agreed):
@@ -183,18 +183,26 @@ def test_update_moves_the_chosen_option_and_bumps_the_version(world, draft):
     assert DecisionOption.objects.get(pk=second.pk).is_chosen
 
 
-def test_supersede_copies_the_content_and_keeps_both(world, agreed):
+def test_supersede_keeps_both_and_the_old_one_in_force_until_the_new_one_is_agreed(world, agreed):
     new = services.decision_supersede(decision=agreed, by=world.team_leader)
-    assert new.status == Decision.Status.DRAFT
-    assert new.supersedes == agreed
-    assert new.question == agreed.question
-    assert [o.label for o in new.options.all()] == [o.label for o in agreed.options.all()]
-    assert new.participants.count() == 2
+    assert (new.status, new.supersedes) == (Decision.Status.DRAFT, agreed)
     agreed.refresh_from_db()
     assert agreed.status == Decision.Status.AGREED  # until the new one is agreed
 
-    services.decision_update(decision=new, by=world.team_leader, agreed="Shower at lunchtime.")
-    services.decision_agree(decision=new, by=world.manager)
+    first, second = new.options.order_by("position")
+    services.decision_update(
+        decision=new,
+        by=world.team_leader,
+        agreed="Shower at lunchtime.",
+        reason="Sam chose lunchtime.",
+        review_by=agreed.review_by,
+        options=[
+            {"id": first.pk, "label": first.label, "is_chosen": True},
+            {"id": second.pk, "label": second.label},
+        ],
+        participants=[{"kind": ParticipantKind.PERSON, "name": "Sam", "how": TakingPart.PICTURES}],
+    )
+    services.decision_agree(decision=new, by=world.manager, confirmed=True)
     agreed.refresh_from_db()
     assert agreed.status == Decision.Status.SUPERSEDED
     assert agreed.superseded_by == new

@@ -184,7 +184,9 @@ def test_draft_can_be_edited_and_deleted_through_the_pages(world, draft):
 def test_agree_page_names_what_is_missing(world, overrides, message):
     decision = make_draft(world, **overrides)
     client = world.client_for(world.manager)
-    response = client.post(url("decision_agree", world, decision.pk))
+    response = client.post(
+        url("decision_agree", world, decision.pk), {"confirm": "on", "version": decision.version}
+    )
     assert response.status_code == 422
     assert message in response.content.decode()
     decision.refresh_from_db()
@@ -199,7 +201,9 @@ def test_draft_page_lists_what_is_still_needed(world):
 
 
 def test_manager_agrees_a_draft_through_the_page(world, draft):
-    response = world.client_for(world.manager).post(url("decision_agree", world, draft.pk))
+    response = world.client_for(world.manager).post(
+        url("decision_agree", world, draft.pk), {"confirm": "on", "version": draft.version}
+    )
     assert response.status_code == 302
     draft.refresh_from_db()
     assert (draft.status, draft.agreed_by) == (Decision.Status.AGREED, world.manager)
@@ -207,7 +211,8 @@ def test_manager_agrees_a_draft_through_the_page(world, draft):
 
 def test_support_worker_cannot_agree_or_draft(world, draft):
     client = world.client_for(world.worker)
-    assert client.post(url("decision_agree", world, draft.pk)).status_code == 403
+    assert client.get(url("decision_agree", world, draft.pk)).status_code == 403
+    assert client.post(url("decision_agree", world, draft.pk), {"confirm": "on"}).status_code == 403
     assert client.get(url("decision_add", world)).status_code == 403
     assert client.get(url("decision_edit", world, draft.pk)).status_code == 403
     draft.refresh_from_db()
@@ -219,7 +224,19 @@ def test_supersede_through_the_page_keeps_both_and_shows_the_chain(world, agreed
     response = client.post(url("decision_supersede", world, agreed.pk))
     new = Decision.objects.get(supersedes=agreed)
     assert response["Location"] == url("decision_edit", world, new.pk)
-    services.decision_agree(decision=new, by=world.manager)
+    chosen, other = new.options.order_by("position")
+    services.decision_update(
+        decision=new,
+        by=world.manager,
+        reason="Sam chose it again.",
+        review_by=agreed.review_by,
+        options=[
+            {"id": chosen.pk, "label": chosen.label, "is_chosen": True},
+            {"id": other.pk, "label": other.label},
+        ],
+        participants=[{"kind": "person", "name": "Sam", "how": "pictures"}],
+    )
+    services.decision_agree(decision=new, by=world.manager, confirmed=True)
 
     old_page = client.get(url("decision_detail", world, agreed.pk)).content.decode()
     new_page = client.get(url("decision_detail", world, new.pk)).content.decode()
@@ -293,7 +310,7 @@ def test_decision_log_queries_do_not_grow_with_decisions(world, django_assert_nu
         client.get(url("decision_log", world))
     for n in range(12):
         decision = make_draft(world, question=f"More {n}")
-        services.decision_agree(decision=decision, by=world.manager)
+        services.decision_agree(decision=decision, by=world.manager, confirmed=True)
     with django_assert_num_queries(LOG_QUERIES):
         response = client.get(url("decision_log", world))
     assert len(response.context["decisions"]) == 15

@@ -150,7 +150,9 @@ def test_contingency_plan_is_written_and_versioned(world):
         "coping_strategies": "Headphones",
     }
     assert client.post(url("contingency_edit", world), data).status_code == 302
-    assert client.post(url("contingency_edit", world), data | {"who_to_contact": "Jo, 0770"})
+    assert client.post(
+        url("contingency_edit", world), data | {"who_to_contact": "Jo, 0770", "version": "1"}
+    )
     plan = ContingencyPlan.objects.get(person=world.person)
     assert (plan.who_to_contact, plan.version) == ("Jo, 0770", 2)
     page = world.client_for(world.person_user).get(url("contingency", world))

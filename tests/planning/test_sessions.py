@@ -156,6 +156,7 @@ def test_recording_who_took_part_marks_the_session_held(world):
     data = {
         "held_at": "2030-03-04T10:30",
         "notes": "Sam sorted the cards.",
+        "version": session.version,
         **formset(
             "attendance",
             [
@@ -182,6 +183,7 @@ def test_taking_part_without_how_is_refused(world):
     invitee = session.invitees.first()
     data = {
         "held_at": "2030-03-04T10:30",
+        "version": session.version,
         **formset("attendance", [{"id": invitee.pk, "took_part": "yes"}]),
     }
     response = world.client_for(world.team_leader).post(
@@ -374,6 +376,7 @@ def test_editing_a_session_keeps_named_rows_and_removes_deleted_ones(world):
         "purpose": "Mornings, take two",
         "domain": "support",
         "scheduled_for": "2030-03-05T10:30",
+        "version": session.version,
         **formset(
             "choices",
             [

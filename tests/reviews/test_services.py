@@ -106,7 +106,7 @@ def test_checkin_answers_only_about_the_persons_own_items(world, goal):
     assert exc.value.message_dict == {"answers": ["Choose an answer for at least one thing."]}
 
 
-def test_answering_again_the_same_week_replaces_the_answers_and_keeps_history(world, goal):
+def test_answering_again_the_same_week_changes_the_answers_and_keeps_history(world, goal):
     first = services.checkin_record(
         person=world.person, by=world.person_user, answers=[answer(goal, "worked")]
     )
@@ -137,6 +137,7 @@ def test_each_week_and_each_voice_is_kept(world, goal):
         by=world.worker,
         answers=[answer(goal)],
         answered_by="family",
+        circle_member=world.sister,
         how="spoken",
     )
     assert CheckIn.objects.filter(person=world.person).count() == 3

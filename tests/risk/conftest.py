@@ -66,7 +66,7 @@ def risk_decision(world, **overrides):
 @pytest.fixture
 def decision(world):
     d = risk_decision(world)
-    return planning_services.decision_agree(decision=d, by=world.team_leader)
+    return planning_services.decision_agree(decision=d, by=world.team_leader, confirmed=True)
 
 
 @pytest.fixture

@@ -188,7 +188,9 @@ def test_incident_over_the_api_starts_a_mini_review(
 
 
 def test_create_plan_over_the_api(world):
-    decision = planning_services.decision_agree(decision=risk_decision(world), by=world.team_leader)
+    decision = planning_services.decision_agree(
+        decision=risk_decision(world), by=world.team_leader, confirmed=True
+    )
     body = {
         "decision_id": decision.pk,
         "title": "Bus",

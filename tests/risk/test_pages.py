@@ -118,6 +118,7 @@ def test_confirming_progression_on_the_web(world, plan):
         url,
         {
             "expected_stage": plan.current_stage_id,
+            "version": plan.version,
             "reason": "Sam did it all on his own three times.",
             "person_took_part": "in_person",
             "persons_words": "Easy.",
@@ -129,6 +130,30 @@ def test_confirming_progression_on_the_web(world, plan):
     assert plan.current_stage.number == 2
 
 
+def test_confirming_progression_from_a_page_drawn_before_the_plan_changed_is_refused(world, plan):
+    for _ in range(3):
+        practice(plan, world.worker, "ii")
+    plan.refresh_from_db()
+    seen = plan.version
+    move_on(plan, world)  # someone else confirmed it first
+    move_back = _url(plan, "stage/back/")
+    response = world.client_for(world.team_leader).post(
+        move_back,
+        {
+            "expected_stage": plan.stages.get(number=2).pk,
+            "version": seen,
+            "reason": "He was nervous.",
+            "person_took_part": "in_person",
+            "more_restrictive_reason": "He asked to go back.",
+            "staying_workable": "",
+        },
+    )
+    assert response.status_code == 409
+    assert "Tariq Leader changed this risk plan" in response.content.decode()
+    plan.refresh_from_db()
+    assert (plan.current_stage.number, plan.version) == (2, seen + 1)
+
+
 def test_stepping_back_on_the_web_without_a_reason_shows_the_rule(world, plan):
     for _ in range(3):
         practice(plan, world.worker, "ii")
@@ -138,6 +163,7 @@ def test_stepping_back_on_the_web_without_a_reason_shows_the_rule(world, plan):
         _url(plan, "stage/back/"),
         {
             "expected_stage": plan.current_stage_id,
+            "version": plan.version,
             "reason": "He was nervous.",
             "person_took_part": "in_person",
             "staying_workable": "on",
@@ -150,7 +176,9 @@ def test_stepping_back_on_the_web_without_a_reason_shows_the_rule(world, plan):
 
 
 def test_building_a_plan_on_the_web(world):
-    decision = planning_services.decision_agree(decision=risk_decision(world), by=world.team_leader)
+    decision = planning_services.decision_agree(
+        decision=risk_decision(world), by=world.team_leader, confirmed=True
+    )
     url = f"/people/{world.person.pk}/risk/new/{decision.pk}/"
     assert world.client_for(world.worker).get(url).status_code == 403
     assert world.client_for(world.outsider).get(url).status_code == 404

@@ -35,7 +35,7 @@ def test_draft_routine_is_activated_once_its_decision_is_agreed(world):
             routine=routine, based_on=routine.version, by=world.team_leader
         )
     assert snapshot(routine, RoutineVersion) == before
-    planning_services.decision_agree(decision=draft, by=world.manager)
+    planning_services.decision_agree(decision=draft, by=world.manager, confirmed=True)
     support_services.routine_activate(
         routine=routine, based_on=routine.version, by=world.team_leader
     )

@@ -113,7 +113,7 @@ def _daniel(dan: Person, leader: User, manager: User) -> None:
             {"kind": K.PERSON, "name": "Dan", "role": "the person", "how": H.BEFOREHAND},
         ],
     )
-    services.decision_agree(decision=old, by=manager)
+    services.decision_agree(decision=old, by=manager, confirmed=True)
     _backdate_decision(old, 200)
 
     session = services.session_create(
@@ -160,25 +160,32 @@ def _daniel(dan: Person, leader: User, manager: User) -> None:
             how_given=H.PHONE,
             on_behalf_of=f"circle:{mum.pk}",
         )
+    # Linda could not come: she gave her view beforehand, by phone (above), and did not
+    # take part in the session or the decision made at it.
     services.session_record_taking_part(
         session=session,
         by=leader,
         attendance=[
             {
                 "id": i.pk,
-                "took_part": True,
-                "how": H.PICTURES if i.kind == K.PERSON else H.IN_PERSON,
+                "took_part": i.kind != K.CIRCLE,
+                "how": {K.PERSON: H.PICTURES, K.STAFF: H.IN_PERSON}.get(i.kind, ""),
             }
             for i in session.invitees.all()
         ],
         held_at=_at(21, 11),
-        notes="Dan sorted the picture cards into his own order: music, breakfast, shower.",
+        notes="Dan sorted the picture cards into his own order: music, breakfast, shower. "
+        "Linda's view, given by phone beforehand, was read out.",
     )
 
+    # The new decision carries over the question's context and the options weighed last
+    # time; who took part, what Dan said and agreed are recorded afresh, for this decision.
     new = services.decision_supersede(decision=old, by=leader)
+    shower_first, evening = new.options.order_by("position")
     services.decision_update(
         decision=new,
         by=leader,
+        based_on=new.version,
         session=session,
         question="How should Dan's mornings go?",
         what_matters="Starting slowly, breakfast first, choosing for himself, a warm (not hot) "
@@ -186,8 +193,9 @@ def _daniel(dan: Person, leader: User, manager: User) -> None:
         agreed="Wake with music at 8:00. Breakfast first. Shower after breakfast, water warm "
         "not hot, fan off. Dan chooses his clothes the night before, from two outfits.",
         reason="Dan chose this order himself with the picture cards. Refusals happened at the "
-        "7:30 shower; breakfast first removes the rush. Two staff are free at 8:45 after the "
-        "rota change.",
+        "7:30 shower; breakfast first removes the rush. Linda's view, given by phone "
+        "beforehand, agreed: at home he had breakfast first, and hot water hurts his skin. "
+        "Two staff are free at 8:45 after the rota change.",
         persons_words="Music. Toast. Then shower. Not hot.",
         person_agrees=Decision.PersonAgrees.AGREES,
         final_say="Dan",
@@ -204,37 +212,32 @@ def _daniel(dan: Person, leader: User, manager: User) -> None:
                 "is_chosen": True,
             },
             {
+                "id": shower_first.pk,
                 "label": "Shower first thing (the old plan)",
-                "proposed_by": "Staff team",
-                "benefits": "Fits the old rota",
+                "proposed_by": shower_first.proposed_by,
+                "benefits": shower_first.benefits,
                 "risks": "Distress and refusals most mornings",
             },
             {
-                "label": "Shower in the evening",
-                "proposed_by": "Linda (Mum)",
+                "id": evening.pk,
+                "label": evening.label,
+                "proposed_by": evening.proposed_by,
                 "benefits": "No morning rush",
                 "risks": "Dan wants to feel fresh in the day",
             },
         ],
         participants=[
             {"kind": K.PERSON, "name": "Dan", "role": "the person", "how": H.PICTURES},
+            {"kind": K.STAFF, "name": worker, "role": "key worker", "how": H.IN_PERSON},
             *(
-                [
-                    {
-                        "kind": K.CIRCLE,
-                        "name": mum.name,
-                        "role": "Mum",
-                        "how": H.IN_PERSON,
-                        "circle_member": mum,
-                    }
-                ]
-                if mum
+                [{"kind": K.STAFF, "name": leader.name, "role": "team leader", "how": H.IN_PERSON}]
+                if leader.name != worker
                 else []
             ),
-            {"kind": K.STAFF, "name": worker, "role": "key worker", "how": H.IN_PERSON},
         ],
     )
-    services.decision_agree(decision=new, by=manager)
+    new.refresh_from_db()
+    services.decision_agree(decision=new, by=manager, confirmed=True, based_on=new.version)
     _backdate_decision(new, 18)
 
     goal = services.goal_create(
@@ -392,7 +395,7 @@ def _priya(priya: Person, leader: User, manager: User) -> None:
             {"kind": K.STAFF, "name": worker, "role": "key worker", "how": H.IN_PERSON},
         ],
     )
-    services.decision_agree(decision=decision, by=manager)
+    services.decision_agree(decision=decision, by=manager, confirmed=True)
     _backdate_decision(decision, 28)
     goal = services.goal_create(
         person=priya,
@@ -558,7 +561,7 @@ def _marcus(marcus: Person, leader: User, manager: User) -> None:
             {"kind": K.STAFF, "name": leader.name, "role": "team leader", "how": H.IN_PERSON},
         ],
     )
-    services.decision_agree(decision=decision, by=manager)
+    services.decision_agree(decision=decision, by=manager, confirmed=True)
     _backdate_decision(decision, 38)
     checklist = [
         "Check the bus time on my phone",

@@ -20,7 +20,7 @@ from coplan.access.rules import Action
 from coplan.accounts.models import User
 from coplan.lib.errors import Conflict
 from coplan.lib.models import check_plain_text
-from coplan.lib.services import apply_and_save
+from coplan.lib.services import apply_and_save, refuse_if_stale
 from coplan.planning import services as planning_services
 from coplan.planning.models import Decision, Domain, ParticipantKind, TakingPart
 from coplan.risk.models import Competency, RiskPlan, RiskStage, StageChange
@@ -94,6 +94,7 @@ def risk_plan_create(
     plan = apply_and_save(
         RiskPlan(person=person, decision=decision, created_by=by),
         {"title": title.strip(), "goal_kept": decision.goal_kept, "safeguards": safeguards},
+        by=by,
     )
     first: RiskStage | None = None
     for number, raw in enumerate(rows, start=1):
@@ -131,7 +132,7 @@ def risk_plan_create(
         changed_at=timezone.now(),
         changed_by=by,
     )
-    return apply_and_save(plan, {"current_stage": first})
+    return apply_and_save(plan, {"current_stage": first}, by=by)
 
 
 def _stage_decision(
@@ -191,7 +192,9 @@ def _stage_decision(
         options=[stay, move] if forward else [move, stay],
         participants=participants,
     )
-    return planning_services.decision_agree(decision=decision, by=by)
+    # The stage-change page (or API call) is itself the deliberate step: its signer records
+    # there why, how the person took part and what they said, for this one decision.
+    return planning_services.decision_agree(decision=decision, by=by, confirmed=True)
 
 
 @transaction.atomic
@@ -200,6 +203,7 @@ def risk_stage_change(
     plan: RiskPlan,
     to_stage: RiskStage,
     expected_stage: RiskStage | None = None,
+    based_on: int | None = None,
     by: User,
     reason: str,
     persons_words: str = "",
@@ -213,7 +217,8 @@ def risk_stage_change(
     """Move the plan to another stage by a recorded, agreed decision (the team leader or
     manager signing it off with the person). Moving on needs the current stage's criteria
     met; stepping back is a more restrictive choice, so it needs its reason (the planning
-    rule refuses it otherwise)."""
+    rule refuses it otherwise). `based_on` is the version of the plan the signer saw: a plan
+    changed since is refused (StaleVersion), as is one whose stage moved (`expected_stage`)."""
     from coplan.risk import selectors as practice_selectors
 
     locked = RiskPlan.objects.select_for_update().select_related("person").get(pk=plan.pk)
@@ -221,6 +226,7 @@ def risk_stage_change(
     current = RiskStage.objects.get(pk=locked.current_stage_id)
     if expected_stage is not None and expected_stage.pk != current.pk:
         raise Conflict(STAGE_MOVED, code="stage_changed")
+    refuse_if_stale(locked, based_on)
     if not locked.is_active:
         raise ValidationError("This risk plan is no longer active.")
     if to_stage.plan_id != locked.pk:
@@ -261,5 +267,5 @@ def risk_stage_change(
         changed_at=timezone.now(),
         changed_by=by,
     )
-    apply_and_save(locked, {"current_stage": to_stage})
+    apply_and_save(locked, {"current_stage": to_stage}, by=by)
     return change

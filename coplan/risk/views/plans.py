@@ -12,7 +12,8 @@ from django.shortcuts import redirect, render
 from coplan.access import rules as access
 from coplan.access.rules import Action
 from coplan.lib.errors import Conflict
-from coplan.lib.forms import form_errors_from
+from coplan.lib.forms import form_errors_from, show_stale
+from coplan.lib.services import StaleVersion
 from coplan.planning.models import Decision, Domain
 from coplan.risk import charts as risk_charts
 from coplan.risk import forms as risk_forms
@@ -114,7 +115,7 @@ def plan_detail(request: HttpRequest, person_id: int, plan_id: int) -> HttpRespo
     }
     if Action.SIGN_OFF in caps and page.progress.met and page.next_stage:
         context["forward_form"] = risk_forms.StageChangeForm(
-            initial={"expected_stage": plan.current_stage_id}
+            initial={"expected_stage": plan.current_stage_id}, version=plan.version
         )
     return render(request, "risk/plan_detail.html", context)
 
@@ -138,7 +139,10 @@ def stage_change(
     offset = 1 if direction == "forward" else -1
     target = RiskStage.objects.filter(plan=plan, number=current.number + offset).first()
     form_class = risk_forms.StageChangeForm if offset == 1 else risk_forms.StepBackForm
-    form = form_class(request.POST or None, initial={"expected_stage": current.pk})
+    form = form_class(
+        request.POST or None, initial={"expected_stage": current.pk}, version=plan.version
+    )
+    status = 200
     if target is None:
         form.add_error(
             None,
@@ -152,6 +156,7 @@ def stage_change(
                 plan=plan,
                 to_stage=target,
                 expected_stage=expected,
+                based_on=form.based_on,
                 by=request.user,
                 reason=data["reason"],
                 persons_words=data["persons_words"],
@@ -160,6 +165,9 @@ def stage_change(
                 more_restrictive_reason=data.get("more_restrictive_reason", ""),
                 staying_workable=data.get("staying_workable", True),
             )
+        except StaleVersion as exc:
+            show_stale(form, exc)
+            status = 409
         except ValidationError as exc:
             form_errors_from(form, exc)
         except Conflict as exc:
@@ -181,4 +189,5 @@ def stage_change(
             "progress": progress,
             "form": form,
         },
+        status=status,
     )
