@@ -24,7 +24,11 @@ from coplan.support.models import ActivityRhythm, RhythmEntry, Routine
 def shift(request: HttpRequest) -> HttpResponse:
     """The shift view on a phone: who I support now and what their plan says for today."""
     data = selectors.shift_for_user(request.user, path=request.path)
-    briefings = [selectors.briefing_for_booking(b) for b in data.briefing_due]
+    # Each briefing shown goes through the access rules, which log what it shows.
+    briefings = [
+        selectors.briefing_for_booking(access.get_briefing_for_user(request, b.pk).booking)
+        for b in data.briefing_due
+    ]
     return render(
         request,
         "delivery/shift.html",
@@ -110,9 +114,11 @@ def _active(person: Person) -> dict[str, list]:
 
 @login_required
 def record_routine(request: HttpRequest, person_id: int, routine_id: int) -> HttpResponse:
-    person = access.get_person_for_user(request, person_id, Action.RECORD)
+    routine = access.get_object_for_user(
+        request, Routine, routine_id, Action.RECORD, person_id=person_id, what="Record a routine"
+    )
+    person = routine.person
     caps = access.capabilities(request.user, person)
-    routine = support_selectors.routine_for_person(person, routine_id)
     version = support_selectors.version_in_force(routine) if routine.is_active else None
     if version is None:
         raise Http404("This routine is not in force.")

@@ -267,10 +267,14 @@ def _listed(kind: Kind, person) -> Any:
 
 
 def _detail(kind: Kind, request: HttpRequest, person_id: int, pk: int, response: HttpResponse):
-    person = access.get_person_for_user(
-        request, person_id, Action.VIEW_PLAN, what=kind.element_model.label.capitalize()
+    element = access.get_object_for_user(
+        request,
+        kind.element_model,
+        pk,
+        Action.VIEW_PLAN,
+        person_id=person_id,
+        what=kind.element_model.label.capitalize(),
     )
-    element = selectors.element_for_person(kind, person, pk)
     response["ETag"] = f'"{element.version}"'
     return element
 
@@ -300,8 +304,9 @@ def _create(kind: Kind, request: HttpRequest, person_id: int, payload: Schema):
 
 
 def _change(kind: Kind, request: HttpRequest, person_id: int, pk: int, payload: ChangeIn):
-    person = access.get_person_for_user(request, person_id, Action.PLAN)
-    element = selectors.element_for_person(kind, person, pk)
+    element = access.get_object_for_user(
+        request, kind.element_model, pk, Action.PLAN, person_id=person_id
+    )
     data = payload.dict()
     version = services.version_create(
         kind,
@@ -319,8 +324,9 @@ def _change(kind: Kind, request: HttpRequest, person_id: int, pk: int, payload: 
 
 
 def _set_active(kind: Kind, request: HttpRequest, person_id: int, pk: int, payload: ActiveIn):
-    person = access.get_person_for_user(request, person_id, Action.PLAN)
-    element = selectors.element_for_person(kind, person, pk)
+    element = access.get_object_for_user(
+        request, kind.element_model, pk, Action.PLAN, person_id=person_id
+    )
     return services.element_set_active(
         kind,
         element=element,

@@ -73,11 +73,16 @@ def element_detail(
     """A plan element: the version in force (or another one), what is still to come, and
     every version; and, if it cites a superseded decision, what replaced it."""
     page = _page(kind)
-    person = access.get_person_for_user(
-        request, person_id, Action.VIEW_PLAN, what=f"Support plan: {page.label}"
+    element = access.get_object_for_user(
+        request,
+        page.kind.element_model,
+        pk,
+        Action.VIEW_PLAN,
+        person_id=person_id,
+        what=f"Support plan: {page.label}",
     )
+    person = element.person
     caps = access.capabilities(request.user, person)
-    element = selectors.element_for_person(page.kind, person, pk)
     versions = selectors.element_versions(element)
     now = timezone.now()
     in_force = selectors.in_force_among(list(reversed(versions)), now)
@@ -197,9 +202,15 @@ def _save(page: _Page, request: HttpRequest, person, element, form, rows) -> Pla
 
 def _element_form(request: HttpRequest, person_id: int, kind: str, pk: int | None):
     page = _page(kind)
-    person = access.get_person_for_user(request, person_id, Action.PLAN)
+    if pk:
+        element = access.get_object_for_user(
+            request, page.kind.element_model, pk, Action.PLAN, person_id=person_id
+        )
+        person = element.person
+    else:
+        element = None
+        person = access.get_person_for_user(request, person_id, Action.PLAN)
     caps = access.capabilities(request.user, person)
-    element = selectors.element_for_person(page.kind, person, pk) if pk else None
     current = element.versions.filter(is_current=True).first() if element else None
     initial, rows = _initial_from(page, element, current)
     revising = element is not None
@@ -281,8 +292,10 @@ def element_revise(request: HttpRequest, person_id: int, kind: str, pk: int) -> 
 @require_POST
 def element_activate(request: HttpRequest, person_id: int, kind: str, pk: int) -> HttpResponse:
     page = _page(kind)
-    person = access.get_person_for_user(request, person_id, Action.PLAN)
-    element = selectors.element_for_person(page.kind, person, pk)
+    element = access.get_object_for_user(
+        request, page.kind.element_model, pk, Action.PLAN, person_id=person_id
+    )
+    person = element.person
     form = forms.ActiveForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Send the form from the page again.")

@@ -135,8 +135,7 @@ def incident_trigger(world) -> ReviewTrigger:
         severity="moderate",
         what_happened=NARRATIVE,
         actions_taken="Gave space, offered music",
-        routine=routine,
-        occurred_at=timezone.now() - timedelta(hours=3),
+        routine=routine,  # in force from now, so the incident is recorded as it happens
         idempotency_key=new_key(),
         by=world.worker,
     )
