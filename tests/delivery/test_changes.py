@@ -162,8 +162,10 @@ def test_agency_worker_booked_tomorrow_must_read_the_briefing_again(world):
     routine = morning_routine(world.person, world.team_leader)
     api = Api(world.agency_later)
     url = f"/delivery/bookings/{booking.pk}/briefing"
-    assert api.post(url).status_code == 201
-    assert api.get(url).json()["due"] is False
+    # The briefing opens two hours before the shift.
+    with clock(tomorrow_at(7, 30)):
+        assert api.post(url).status_code == 201
+        assert api.get(url).json()["due"] is False
     revise_morning(
         routine,
         world.team_leader,
@@ -171,7 +173,8 @@ def test_agency_worker_booked_tomorrow_must_read_the_briefing_again(world):
         agency_summary="Shower first.",
         effective_from=tomorrow_at(7),
     )
-    briefing = api.get(url).json()
+    with clock(tomorrow_at(7, 45)):
+        briefing = api.get(url).json()
     assert briefing["due"] is True and briefing["acknowledged"] is False
     assert briefing["message"] == services.BRIEFING_AGAIN.format(
         changed="Morning routine, version 2"
@@ -188,7 +191,8 @@ def test_agency_worker_booked_tomorrow_must_read_the_briefing_again(world):
             "summary": ["Shower first."],
         }
     ]
-    again = api.post(url)
+    with clock(tomorrow_at(7, 50)):
+        again = api.post(url)
     assert again.status_code == 201
     assert again.json()["routine_versions"] == [routine.versions.get(number=2).pk]
     with clock(tomorrow_at(9, 30)):

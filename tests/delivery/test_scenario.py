@@ -20,10 +20,11 @@ NEW_STEPS = [
 
 
 def test_a_replaced_decision_reaches_the_plan_the_briefing_and_the_shift(world):
+    # A sleep-in: today 08:00 to tomorrow 15:00 (the briefing opens two hours before it).
     tomorrow = ShiftBooking.objects.create(
         user=world.agency_later,
         service=world.service_a,
-        starts_at=tomorrow_at(7),
+        starts_at=today_at(8),
         ends_at=tomorrow_at(15),
     )
     manager = world.client_for(world.manager)
@@ -33,7 +34,7 @@ def test_a_replaced_decision_reaches_the_plan_the_briefing_and_the_shift(world):
     agency = Api(world.agency_later)
     briefing_url = f"/delivery/bookings/{tomorrow.pk}/briefing"
     with clock(today_at(9)):
-        assert agency.post(briefing_url).status_code == 201  # read it a day ahead
+        assert agency.post(briefing_url).status_code == 201  # read as the shift starts
         services.routine_run_record(
             person=world.person,
             routine=routine,
@@ -83,17 +84,17 @@ def test_a_replaced_decision_reaches_the_plan_the_briefing_and_the_shift(world):
         assert "Put on the clothes chosen last night" in shift
         assert "Wake with music" not in shift
         assert "Changed since you last recorded" not in shift
-        briefing = agency.get(briefing_url).json()
-        assert briefing["due"] is True
-        assert briefing["message"] == services.BRIEFING_AGAIN.format(
-            changed="Morning routine, version 2"
-        )
 
     with clock(tomorrow_at(8)):
         shift = world.client_for(world.worker).get("/shift/").content.decode()
         assert "Changed since you last recorded for Sam" in shift
         assert "Step added: \u201cWake with music\u201d" in shift
         assert "\u201cShower, later\u201d is now \u201cWarm shower, fan off\u201d" in shift
+        briefing = agency.get(briefing_url).json()  # version 2 is now in force on the shift
+        assert briefing["due"] is True
+        assert briefing["message"] == services.BRIEFING_AGAIN.format(
+            changed="Morning routine, version 2"
+        )
         refused = Api(world.agency_later).post(
             f"/delivery/people/{world.person.pk}/daily-notes", {"text": "Morning."}
         )
