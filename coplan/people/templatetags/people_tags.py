@@ -1,5 +1,4 @@
 from django import template
-from django.template.loader import render_to_string
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
@@ -52,10 +51,14 @@ def person_header(person, page_title: str = "", needs=None):
 
 @register.simple_tag(takes_context=True)
 def contributions(context, slot: str, **kwargs) -> SafeString:
-    """Render every panel a later stage contributed to `slot` (see coplan/lib/contributions)."""
+    """Render every panel a later stage contributed to `slot` (see coplan/lib/contributions),
+    inside this page's context, so the context processors do not run again per panel."""
     request = context.get("request")
     caps = context.get("caps", frozenset())
     panels = gather(slot, request=request, caps=caps, **kwargs)
-    return SafeString(
-        "".join(render_to_string(p.template, p.context, request=request) for p in panels)
-    )
+    html = []
+    for panel in panels:
+        template = context.template.engine.get_template(panel.template)
+        with context.push(**panel.context):
+            html.append(template.render(context))
+    return SafeString("".join(html))
