@@ -172,8 +172,19 @@ def supersede(decision: Decision, *, by: Any, **changes: Any) -> Decision:
     """Replace an agreed decision the way the product does: start its successor, change what
     changed, agree it. Returns the new agreed decision; the old one is now superseded."""
     draft = planning_services.decision_supersede(decision=decision, by=by)
-    if changes:
-        draft = planning_services.decision_update(decision=draft, by=by, **changes)
+    # The successor starts its own participation and agreement (nothing of that is carried
+    # over), so record them as the people deciding it again would.
+    fresh = {
+        "options": _options(decision.domain),
+        "participants": _participants(),
+        "agreed": decision.agreed,
+        "reason": "Looked at again together; Sam chose this with picture cards.",
+        "persons_words": "Yes, that one.",
+        "review_by": timezone.localdate() + timedelta(days=60),
+    }
+    draft = planning_services.decision_update(
+        decision=draft, by=by, based_on=draft.version, **{**fresh, **changes}
+    )
     return planning_services.decision_agree(decision=draft, by=by, confirmed=True)
 
 
