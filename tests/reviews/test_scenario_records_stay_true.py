@@ -56,7 +56,13 @@ def test_refusals_to_review_to_a_superseding_decision_with_its_own_participants(
     routine = Routine.objects.create(
         person=person, name="Morning routine", is_active=True, created_by=world.team_leader
     )
-    version = RoutineVersion.objects.create(routine=routine, number=1, created_by=world.team_leader)
+    version = RoutineVersion.objects.create(
+        routine=routine,
+        number=1,
+        created_by=world.team_leader,
+        is_current=True,
+        effective_from=timezone.now() - timedelta(days=10),  # in force before the refusals
+    )
     version.decisions.add(old)
     plan = Plan(old, routine, version, None, None, None)
     today = timezone.localdate()
