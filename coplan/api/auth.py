@@ -1,8 +1,7 @@
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
-from coplan.accounts.services import must_use_two_factor
-from coplan.accounts.services import api_token_authenticate
+from coplan.accounts.services import api_token_authenticate, must_use_two_factor
 
 
 class TokenAuth(HttpBearer):
