@@ -127,7 +127,7 @@ class CoplanOpenAPISchema(OpenAPISchema):
     def __init__(self, api: NinjaAPI, path_prefix: str) -> None:
         super().__init__(api, path_prefix)
         self["components"]["schemas"][ERROR] = ERROR_SCHEMA
-        _times_of_day(self)
+        _times_of_day(self)  # after every operation, so parameters are covered too
 
     # Ninja's two places that make JSON Schema, with the generator that names components.
 
@@ -216,10 +216,15 @@ def _limit_page(schema: dict[str, Any]) -> None:
 
 
 def _times_of_day(node: Any) -> None:
+    """Times of day as written (see TIME_OF_DAY), and every whole number within the input
+    policy's range, which is what the database holds."""
     if isinstance(node, dict):
         if node.get("format") == "time" and node.get("type") == "string":
             del node["format"]
             node.update(TIME_OF_DAY)
+        if node.get("type") == "integer":
+            node.setdefault("maximum", policy.INT_MAX)
+            node.setdefault("minimum", -policy.INT_MAX)
         for value in node.values():
             _times_of_day(value)
     elif isinstance(node, list):

@@ -46,6 +46,9 @@ BEFORE_FLOOR = "This date is too far in the past: give a date from {floor:%-d %B
 TOO_FAR_AHEAD = f"Plan at most {PLAN_YEARS} years ahead."
 BIRTH_RANGE = "Give a date of birth from 1 January 1900 on, and not in the future."
 ZONED_TIME = "Give a local time of day, such as 09:30, without a time zone."
+# Whole numbers the database can hold (a signed 64-bit column; ids are one).
+INT_MAX = 2**63 - 1
+INT_RANGE = f"Give a whole number from {-INT_MAX} to {INT_MAX}."
 PAGE_RANGE = "Ask for a page from 1 to {limit}."
 NOT_A_NUMBER = "Give a whole number."
 
@@ -143,10 +146,8 @@ def text_problem(value: str, max_length: int | None = TEXT_MAX) -> str | None:
 
 
 def too_long(value: str, max_length: int) -> str:
-    return str(MaxLengthValidator.message) % {
-        "limit_value": max_length,
-        "show_value": len(value),
-    }
+    # Django's words, plural-aware: the lazy message picks its form from limit_value.
+    return str(MaxLengthValidator.message % {"limit_value": max_length, "show_value": len(value)})
 
 
 def date_problem(field_name: str, value: date | datetime) -> str | None:
@@ -165,6 +166,9 @@ def value_problems(field_name: str, value: object, path: str = "") -> Iterator[t
         message = text_problem(value)
         if message:
             yield path, message
+    elif isinstance(value, int) and not isinstance(value, bool):
+        if not -INT_MAX <= value <= INT_MAX:
+            yield path, INT_RANGE
     elif isinstance(value, datetime | date):
         message = date_problem(field_name, value)
         if message:

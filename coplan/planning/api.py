@@ -95,6 +95,8 @@ class SessionViewIn(Schema):
 class SessionOut(ModelSchema):
     uid: UUID
     person_id: int
+    prompts: list[str]
+    information_formats: list[str]
     choices: list[ChoiceOut]
     invitees: list[InviteeOut]
     views: list[SessionViewOut]
@@ -343,6 +345,7 @@ class ActionIn(Schema):
 class GoalOut(ModelSchema):
     uid: UUID
     person_id: int
+    checklist: list[str]
     actions: list[ActionOut]
     decision_ids: list[int]
 
@@ -402,6 +405,8 @@ class GoalPatch(Schema):
 
 
 class ProgressOut(ModelSchema):
+    checklist_done: list[str]
+
     class Meta:
         model = GoalProgress
         fields = [
