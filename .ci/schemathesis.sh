@@ -40,14 +40,20 @@ for _ in $(seq 1 60); do
 done
 curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null
 
+# The manager reaches every operation: the coverage phase (boundaries, nulls, wrong types)
+# and fuzzing. The support worker is refused much of it, so fuzzing alone checks what they
+# are refused and what they may do.
 status=0
-for role in manager worker; do
-  token_var="${role}_token"
-  echo "-- schemathesis as the $role"
+run() {
+  local role="$1" token="$2" phases="$3"
+  echo "-- schemathesis as the $role ($phases)"
   "$ST" --config-file .ci/schemathesis.toml run "http://127.0.0.1:$port/api/v1/openapi.json" \
-    --header "Authorization: Bearer ${!token_var}" \
-    --report junit --report-junit-path "$work/$role.xml" --no-color || status=1
-done
+    --header "Authorization: Bearer $token" --phases "$phases" --no-color || status=1
+}
+started=$SECONDS
+run manager "$manager_token" examples,coverage,fuzzing
+run "support worker" "$worker_token" examples,fuzzing
+echo "-- schemathesis took $(( SECONDS - started )) s"
 if [ "$status" -ne 0 ]; then
   echo "-- server log (last 80 lines)"
   tail -n 80 "$work/server.log"

@@ -152,7 +152,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
             raise PermissionDenied("A token cannot be changed: revoke it and make a new one.")
         owner = obj.user if request.user.is_superuser and obj.user_id else request.user
         token, secret = services.api_token_create(user=owner, name=obj.name)
-        obj.pk = token.pk
+        for field in ApiToken._meta.concrete_fields:  # the admin goes on to log `obj`
+            setattr(obj, field.attname, getattr(token, field.attname))
         if owner.pk != request.user.pk:
             logger.warning(
                 "Superuser %s made API token %s for user %s", request.user.pk, token.pk, owner.pk

@@ -17,6 +17,7 @@ from coplan.accounts.models import ShiftBooking
 from coplan.delivery import forms, selectors, services
 from coplan.lib.errors import Conflict
 from coplan.lib.forms import form_errors_from
+from coplan.lib.input import query_int
 from coplan.people.models import Person
 from coplan.support import selectors as support_selectors
 from coplan.support.models import ActivityRhythm, RhythmEntry, Routine
@@ -163,11 +164,11 @@ def record_routine(request: HttpRequest, person_id: int, routine_id: int) -> Htt
 def record_activity(request: HttpRequest, person_id: int) -> HttpResponse:
     person, caps = _person(request, person_id, Action.RECORD)
     entry = None
-    entry_id = request.GET.get("entry") or request.POST.get("entry")
-    if entry_id and entry_id.isdigit():
+    entry_id = query_int(request.GET.get("entry") or request.POST.get("entry"))
+    if entry_id is not None:
         entry = (
             RhythmEntry.objects.filter(
-                pk=int(entry_id), version__rhythm__person=person, version__is_current=True
+                pk=entry_id, version__rhythm__person=person, version__is_current=True
             )
             .select_related("version__rhythm")
             .first()
@@ -288,8 +289,8 @@ HANDOVER_HOURS = (12, 24, 72)
 @login_required
 def handover(request: HttpRequest, person_id: int) -> HttpResponse:
     person, caps = _person(request, person_id, Action.VIEW_RECORDS, "Handover: last shift")
-    hours = request.GET.get("hours", "12")
-    hours = int(hours) if hours.isdigit() and int(hours) in HANDOVER_HOURS else 12
+    hours = query_int(request.GET.get("hours"))
+    hours = hours if hours in HANDOVER_HOURS else 12
     data = selectors.handover_window(person, hours=hours)
     return render(
         request,

@@ -238,6 +238,6 @@ def query_int(raw: str | None) -> int | None:
     if raw is None:
         return None
     raw = raw.strip()
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+    if not raw.isascii() or not raw.isdigit() or len(raw) > QUERY_MAX:
         return None
     return int(raw)

@@ -99,4 +99,3 @@ def records(world):
         "log_id": 0,
         "check_in_id": 0,
     }
-

@@ -23,7 +23,8 @@ def _run(code: str, **env_changes: str) -> subprocess.CompletedProcess:
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "BEHIND_TLS_PROXY", "SECURE_COOKIES", "PYTEST_CURRENT_TEST"}
+        if k
+        not in {"DEBUG", "SECRET_KEY", "BEHIND_TLS_PROXY", "SECURE_COOKIES", "PYTEST_CURRENT_TEST"}
     }
     env.update(env_changes)
     return subprocess.run(
@@ -167,7 +168,9 @@ def test_error_pages_are_styled_and_link_home(db, status, template, words):
 
 
 def test_a_refused_page_is_the_styled_403_with_a_way_back(world):
-    response = world.client_for(world.worker).get(reverse("people:access_log", args=[world.person.pk]))
+    response = world.client_for(world.worker).get(
+        reverse("people:access_log", args=[world.person.pk])
+    )
     assert response.status_code == 403
     html = response.content.decode()
     assert "You cannot open this page" in html
