@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install install-test browser-deps test test-fast lint types-baseline format bench seed worker clean
+.PHONY: run install install-test browser-deps test test-fast fuzz lint types-baseline format bench seed worker clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,10 @@ test: install-test browser-deps
 
 test-fast: install-test
 	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+
+# schemathesis over every API operation against the demo (.ci/schemathesis.sh).
+fuzz: install-test
+	bash .ci/schemathesis.sh
 
 lint: install-test
 	$(BIN)/ruff format --check .

@@ -442,3 +442,54 @@ def log_read(
 
 def has_senior_role(user: User) -> bool:
     return any(role in SENIOR_ROLES for role in _context(user).service_roles.values())
+
+
+# Accounts ---------------------------------------------------------------------------------
+
+
+def has_manager_role(user: User) -> bool:
+    return Role.MANAGER in _context(user).service_roles.values()
+
+
+def accounts_to_unlock(user: User) -> QuerySet[User]:
+    """The logins a manager may unlock: staff of the services they manage, and the people
+    supported there and their circle."""
+    managed = [sid for sid, role in _context(user).service_roles.items() if role == Role.MANAGER]
+    if not managed:
+        return User.objects.none()
+    return (
+        User.objects.filter(
+            Q(memberships__service_id__in=managed)
+            | Q(person_record__service_id__in=managed)
+            | Q(circle_memberships__person__service_id__in=managed)
+        )
+        .exclude(is_superuser=True)
+        .distinct()
+        .order_by("display_name", "username")
+    )
+
+
+def may_change_account(user: User, account: User) -> bool:
+    """Whether `user` may change `account`'s details (email, name, password) in the admin.
+    A superuser may change anyone. Anyone else, only an account that holds no more than
+    they do: no superuser, no role they do not hold in that service, and no login to a
+    person's record (the person's own, or a circle member's), since whoever sets its email
+    or password can sign in as it and read the records."""
+    if user.is_superuser:
+        return True
+    if account.is_superuser:
+        return False
+    if account.pk == user.pk:
+        return True
+    held = {(sid, role) for sid, role in _context(user).service_roles.items()}
+    for m in Membership.objects.filter(user=account):
+        if (m.service_id, m.role) not in held:
+            return False
+    if Person.objects.filter(login=account).exists():
+        return False
+    return not CircleMember.objects.filter(login=account).exists()
+
+
+def may_grant(user: User, service_id: int, role: str) -> bool:
+    """Whether `user` may give someone `role` in a service: only a role they hold there."""
+    return user.is_superuser or _context(user).service_roles.get(service_id) == role

@@ -1,14 +1,18 @@
 """Home pages: each user's starting point, drawn from what the access rules let them do."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from coplan.access import rules as access
 from coplan.access.rules import Action
+from coplan.accounts import services as account_services
 from coplan.accounts.models import Membership, Service, ShiftBooking
+from coplan.lib.input import query_int
 from coplan.people import selectors as people_selectors
 from coplan.people.models import Person
 
@@ -55,3 +59,23 @@ def home(request: HttpRequest) -> HttpResponse:
             organisation__in={m.service.organisation_id for m in memberships if m.is_admin}
         )
     return render(request, "access/home.html", context)
+
+
+@login_required
+def locked_accounts(request: HttpRequest) -> HttpResponse:
+    """A manager's list of the locked-out logins of their services, to unlock one."""
+    accounts = access.accounts_to_unlock(request.user)
+    if not access.has_manager_role(request.user):
+        raise PermissionDenied("Only a manager can unlock accounts.")
+    if request.method == "POST":
+        account = get_object_or_404(accounts, pk=query_int(request.POST.get("account")))
+        account_services.account_unlock(account=account, by=request.user)
+        messages.success(request, f"{account} can sign in again.")
+        return redirect("locked_accounts")
+    users = list(accounts)
+    locked = account_services.locked_usernames([u.username for u in users])
+    return render(
+        request,
+        "access/locked_accounts.html",
+        {"locked": [u for u in users if u.username in locked]},
+    )

@@ -1,7 +1,23 @@
+import hashlib
+import logging
+from datetime import timedelta
+
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from coplan.accounts.models import ApiToken, Membership, User
+
+logger = logging.getLogger(__name__)
+
+RESET_TOO_OFTEN = (
+    "Too many password reset requests have come from here. Wait an hour, or ask your "
+    "manager or administrator."
+)
+_HOUR = 60 * 60
 
 
 @transaction.atomic
@@ -53,3 +69,45 @@ def must_use_two_factor(user: User) -> bool:
         role__in=[Membership.Role.MANAGER, Membership.Role.QUALITY_LEAD, Membership.Role.ADMIN],
         service__organisation__require_two_factor=True,
     ).exists()
+
+
+def _count_this_hour(key: str) -> int:
+    cache.add(key, 0, timeout=_HOUR)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=_HOUR)
+        return 1
+
+
+def password_reset_allowed(*, address: str, email: str) -> bool | None:
+    """Count a password reset request. None: this address has asked too often (tell them);
+    False: this account has been sent enough this hour (send nothing, say nothing)."""
+    if _count_this_hour(f"pwreset:ip:{address}") > settings.PASSWORD_RESET_LIMIT_PER_ADDRESS:
+        return None
+    account = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    return _count_this_hour(f"pwreset:email:{account}") <= settings.PASSWORD_RESET_LIMIT_PER_ACCOUNT
+
+
+def account_unlock(*, account: User, by: User) -> int:
+    """Clear the failed logins that lock an account out (every address); returns how many.
+    Who may do this is decided by the access rules (coplan/access/rules.py)."""
+    cleared = axes_reset(username=account.get_username())
+    logger.warning(
+        "Account %s unlocked by %s (%d failed logins cleared)", account.pk, by.pk, cleared
+    )
+    return cleared
+
+
+def locked_usernames(usernames: list[str]) -> set[str]:
+    """Which of these accounts are locked out now, from any address."""
+    since = timezone.now() - timedelta(hours=settings.AXES_COOLOFF_TIME)
+    return set(
+        AccessAttempt.objects.filter(
+            username__in=usernames,
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+            attempt_time__gte=since,
+        )
+        .values_list("username", flat=True)
+        .distinct()
+    )

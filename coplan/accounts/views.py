@@ -12,7 +12,9 @@ from django.views.decorators.http import require_GET
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from coplan.accounts.forms import LoginForm, TokenForm
+from coplan.accounts import services
+from coplan.accounts.client import client_ip
+from coplan.accounts.forms import LoginForm, PasswordResetRequestForm, TokenForm
 
 
 @require_GET
@@ -31,6 +33,27 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's own reset by email, rate-limited: an address that asks too often is told to
+    wait; an account asked for too often is quietly sent nothing more (the page says the
+    same either way, so it never tells whether an email address has an account)."""
+
+    form_class = PasswordResetRequestForm
+
+    def form_valid(self, form):
+        allowed = services.password_reset_allowed(
+            address=client_ip(self.request), email=form.cleaned_data["email"]
+        )
+        if allowed is None:
+            form.add_error(None, services.RESET_TOO_OFTEN)
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        if not allowed:
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 @login_required

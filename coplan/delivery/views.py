@@ -15,6 +15,7 @@ from coplan.access.rules import Action
 from coplan.delivery import forms, selectors, services
 from coplan.lib.errors import Conflict
 from coplan.lib.forms import form_errors_from
+from coplan.lib.input import query_int
 from coplan.people.models import Person
 from coplan.support import selectors as support_selectors
 from coplan.support.models import ActivityRhythm, RhythmEntry, Routine
@@ -140,10 +141,10 @@ def record_activity(request: HttpRequest, person_id: int) -> HttpResponse:
     person = access.get_person_for_user(request, person_id, Action.RECORD, what="Activity record")
     caps = access.capabilities(request.user, person)
     entry = None
-    entry_id = request.GET.get("entry") or request.POST.get("entry")
-    if entry_id and entry_id.isdigit():
+    entry_id = query_int(request.GET.get("entry") or request.POST.get("entry"))
+    if entry_id is not None:
         entry = (
-            RhythmEntry.objects.filter(pk=int(entry_id), version__rhythm__person=person)
+            RhythmEntry.objects.filter(pk=entry_id, version__rhythm__person=person)
             .select_related("version__rhythm")
             .first()
         )
@@ -226,8 +227,8 @@ def handover(request: HttpRequest, person_id: int) -> HttpResponse:
         request, person_id, Action.VIEW_RECORDS, what="Handover: last shift"
     )
     caps = access.capabilities(request.user, person)
-    hours = request.GET.get("hours", "12")
-    hours = int(hours) if hours.isdigit() and int(hours) in HANDOVER_HOURS else 12
+    hours = query_int(request.GET.get("hours"))
+    hours = hours if hours in HANDOVER_HOURS else 12
     data = selectors.handover_window(person, hours=hours)
     return render(
         request,

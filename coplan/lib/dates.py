@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-NOT_YET_HAPPENED = "A record cannot describe something that has not happened yet."
-# A phone's clock may run a little ahead of the server's.
-CLOCK_SLACK = timedelta(minutes=5)
+from coplan.lib import input as policy
+
+NOT_YET_HAPPENED = policy.NOT_YET_HAPPENED
+CLOCK_SLACK = policy.CLOCK_SLACK
 
 
-def occurred(occurred_at: datetime | None) -> datetime:
-    """When a record's event happened: now if not given; never in the future."""
-    now = timezone.now()
+def occurred(occurred_at: datetime | None, field: str = "occurred_at") -> datetime:
+    """When a record's event happened: now if not given; never in the future, nor before
+    the input policy's floor."""
     if occurred_at is None:
-        return now
-    if occurred_at > now + CLOCK_SLACK:
-        raise ValidationError({"occurred_at": NOT_YET_HAPPENED})
-    return occurred_at
+        return timezone.now()
+    return policy.moment(field, occurred_at)

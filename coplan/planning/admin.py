@@ -1,9 +1,12 @@
-"""Admin for the planning stage. Agreed and superseded decisions are read-only here too:
-a change is a new decision that supersedes the old one, made in the app."""
+"""Admin for the planning stage, for superusers alone (coplan/lib/admin.py). A draft
+decision can be corrected here through the services; agreed and superseded decisions are
+read-only (a change is a new decision that supersedes the old one, made in the app), and
+so are sessions and goals, whose changes belong to the app's forms."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from coplan.lib.admin import CareRecordAdmin, SuperuserOnlyAdmin, is_superuser
 from coplan.planning import services
 from coplan.planning.models import (
     AgendaPrompt,
@@ -23,13 +26,9 @@ class AgendaPromptAdmin(admin.ModelAdmin):
 
 
 @admin.register(CoproductionSession)
-class CoproductionSessionAdmin(SimpleHistoryAdmin):
+class CoproductionSessionAdmin(CareRecordAdmin, SimpleHistoryAdmin):
     list_display = ("purpose", "person", "domain", "scheduled_for", "status")
     list_filter = ("domain", "status")
-    readonly_fields = ("uid", "version", "created_by")
-
-    def has_add_permission(self, request):
-        return False
 
 
 def _is_draft(obj) -> bool:
@@ -39,14 +38,17 @@ def _is_draft(obj) -> bool:
 class _DecisionChildInline(admin.TabularInline):
     extra = 0
 
+    def has_view_permission(self, request, obj=None):
+        return is_superuser(request)
+
     def has_add_permission(self, request, obj=None):
-        return _is_draft(obj) and super().has_add_permission(request, obj)
+        return is_superuser(request) and _is_draft(obj)
 
     def has_change_permission(self, request, obj=None):
-        return _is_draft(obj) and super().has_change_permission(request, obj)
+        return is_superuser(request) and _is_draft(obj)
 
     def has_delete_permission(self, request, obj=None):
-        return _is_draft(obj) and super().has_delete_permission(request, obj)
+        return is_superuser(request) and _is_draft(obj)
 
 
 class OptionInline(_DecisionChildInline):
@@ -59,7 +61,7 @@ class ParticipantInline(_DecisionChildInline):
 
 
 @admin.register(Decision)
-class DecisionAdmin(SimpleHistoryAdmin):
+class DecisionAdmin(SuperuserOnlyAdmin, SimpleHistoryAdmin):
     list_display = ("question", "person", "domain", "status", "agreed_at")
     list_filter = ("domain", "status")
     readonly_fields = (
@@ -79,10 +81,10 @@ class DecisionAdmin(SimpleHistoryAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return _is_draft(obj) and super().has_change_permission(request, obj)
+        return is_superuser(request) and _is_draft(obj)
 
     def has_delete_permission(self, request, obj=None):
-        return _is_draft(obj) and super().has_delete_permission(request, obj)
+        return is_superuser(request) and _is_draft(obj)
 
     def get_actions(self, request):
         # The bulk delete action would skip the draft-only rule.
@@ -106,13 +108,21 @@ class GoalActionInline(admin.TabularInline):
     model = GoalAction
     extra = 0
 
+    def has_view_permission(self, request, obj=None):
+        return is_superuser(request)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Goal)
-class GoalAdmin(SimpleHistoryAdmin):
+class GoalAdmin(CareRecordAdmin, SimpleHistoryAdmin):
     list_display = ("in_own_words", "person", "status", "measure")
     list_filter = ("status", "measure")
-    readonly_fields = ("uid", "version", "created_by", "person")
     inlines = [GoalActionInline]
-
-    def has_add_permission(self, request):
-        return False

@@ -94,6 +94,8 @@ class SessionViewIn(Schema):
 class SessionOut(ModelSchema):
     uid: UUID
     person_id: int
+    prompts: list[str]
+    information_formats: list[str]
     choices: list[ChoiceOut]
     invitees: list[InviteeOut]
     views: list[SessionViewOut]
@@ -362,6 +364,7 @@ class ActionIn(Schema):
 class GoalOut(ModelSchema):
     uid: UUID
     person_id: int
+    checklist: list[str]
     actions: list[ActionOut]
     decision_ids: list[int]
 
@@ -424,6 +427,8 @@ class GoalPatch(Schema):
 
 
 class ProgressOut(ModelSchema):
+    checklist_done: list[str]
+
     class Meta:
         model = GoalProgress
         fields = [

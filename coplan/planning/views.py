@@ -17,6 +17,7 @@ from coplan.access.models import AccessLog
 from coplan.access.rules import Action
 from coplan.lib.errors import Conflict
 from coplan.lib.forms import form_errors_from, show_stale
+from coplan.lib.input import query_int
 from coplan.lib.services import StaleVersion
 from coplan.people.models import Person
 from coplan.planning import forms, selectors, services
@@ -489,9 +490,9 @@ def decision_add(request: HttpRequest, person_id: int) -> HttpResponse:
     person = access.get_person_for_user(request, person_id, Action.PLAN, what="New decision")
     session = None
     if request.GET.get("session"):
-        session = get_object_or_404(
-            CoproductionSession, pk=request.GET.get("session"), person=person
-        )
+        # A session id that is not a whole number is no session: a 404, never a 500.
+        session_id = query_int(request.GET["session"])
+        session = get_object_or_404(CoproductionSession, pk=session_id or 0, person=person)
     return _decision_form(request, person, None, session)
 
 

@@ -1,9 +1,11 @@
 """Admin for the review stage. Thresholds are settings and can be edited here; check-ins,
-triggers and reviews are care records, changed only in the app, so read-only here."""
+triggers and reviews are care records, changed only in the app, so read-only here and for
+superusers alone (coplan/lib/admin.py)."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from coplan.lib.admin import CareRecordAdmin
 from coplan.reviews.models import CheckIn, Review, ReviewThreshold, ReviewTrigger
 
 
@@ -14,15 +16,8 @@ class ReviewThresholdAdmin(admin.ModelAdmin):
     raw_id_fields = ("person",)
 
 
-class _ReadOnly(SimpleHistoryAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class _ReadOnly(CareRecordAdmin, SimpleHistoryAdmin):
+    pass
 
 
 @admin.register(CheckIn)

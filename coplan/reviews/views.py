@@ -15,6 +15,7 @@ from coplan.access import rules as access
 from coplan.access.rules import Action
 from coplan.lib.errors import Conflict
 from coplan.lib.forms import form_errors_from
+from coplan.lib.input import query_int
 from coplan.people.models import Person
 from coplan.reviews import forms, selectors, services, sources
 from coplan.reviews.models import QUESTIONS, CheckInAnswer, Review, ReviewTrigger
@@ -281,9 +282,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("The review dashboard is for staff.")
     people = access.people_for_user(request.user, Action.VIEW_REVIEWS).filter(is_active=True)
     service = None
-    service_id = request.GET.get("service", "")
-    if service_id.isdigit():
-        service = access.get_service_for_user(request.user, int(service_id), Action.VIEW_REVIEWS)
+    service_id = query_int(request.GET.get("service"))
+    if service_id is not None:
+        service = access.get_service_for_user(request.user, service_id, Action.VIEW_REVIEWS)
         people = people.filter(service=service)
     return render(
         request,

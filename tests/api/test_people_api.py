@@ -372,7 +372,7 @@ def test_api_docs_page_uses_only_local_static_files(world):
     assert response.status_code == 200
     html = response.content.decode()
     assert "/static/ninja/" in html
-    assert "cdn" not in html.lower()
+    # (not `"cdn" not in html`: the random CSRF token on the page may contain those letters)
     assert "https://" not in html and "http://" not in html.replace("http://testserver", "")
 
 
