@@ -30,7 +30,9 @@ def test_enums_that_share_a_class_name_are_separate_components(doc):
     review_outcome = _schema(doc, _ref(_schema(doc, "ConcludeIn")["properties"]["outcome"]))
     assert "completed" in run_outcome["enum"]
     assert review_outcome["enum"] == ["new_decisions", "keep_as_is"]
-    need_category = _schema(doc, _ref(_schema(doc, "CommunicationNeedIn")["properties"]["category"]))
+    need_category = _schema(
+        doc, _ref(_schema(doc, "CommunicationNeedIn")["properties"]["category"])
+    )
     assert "information_format" in need_category["enum"]
 
 
