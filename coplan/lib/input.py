@@ -42,14 +42,14 @@ PLAN_YEARS = 5
 CLOCK_SLACK = timedelta(minutes=5)
 
 NOT_YET_HAPPENED = "A record cannot describe something that has not happened yet."
-BEFORE_FLOOR = "This date is too far in the past: give a date from {floor:%-d %B %Y} on."
+BEFORE_FLOOR = "This date is too far in the past: give a date from 1 January {floor.year} on."
 TOO_FAR_AHEAD = f"Plan at most {PLAN_YEARS} years ahead."
 BIRTH_RANGE = "Give a date of birth from 1 January 1900 on, and not in the future."
 ZONED_TIME = "Give a local time of day, such as 09:30, without a time zone."
 # Whole numbers the database can hold (a signed 64-bit column; ids are one).
 INT_MAX = 2**63 - 1
 INT_RANGE = f"Give a whole number from {-INT_MAX} to {INT_MAX}."
-PAGE_RANGE = "Ask for a page from 1 to {limit}."
+PAGE_RANGE = "Give a number from 1 to {limit}."
 NOT_A_NUMBER = "Give a whole number."
 
 
@@ -183,15 +183,6 @@ def value_problems(field_name: str, value: object, path: str = "") -> Iterator[t
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):
             yield from value_problems(field_name, item, f"{path}.{index}")
-
-
-def check_value(field_name: str, value: object) -> None:
-    """Raise a ValidationError naming the field for the first thing wrong with a value."""
-    errors: dict[str, list[str]] = {}
-    for path, message in value_problems(field_name, value):
-        errors.setdefault(path, []).append(message)
-    if errors:
-        raise ValidationError(errors)
 
 
 def moment(field_name: str, value: datetime) -> datetime:
