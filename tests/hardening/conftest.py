@@ -38,7 +38,9 @@ def fingerprint() -> dict[str, tuple]:
 def records(world):
     by = world.team_leader
     person = world.person
-    decision = planning_services.decision_agree(decision=risk_decision(world), by=by)
+    decision = planning_services.decision_agree(
+        decision=risk_decision(world), by=by, confirmed=True
+    )
     plan = risk_services.risk_plan_create(
         decision=decision, by=by, title="Travelling to college", stages=STAGES
     )

@@ -198,7 +198,9 @@ def test_null_for_a_text_field_is_a_422_naming_it(world, api):
     before = fingerprint()
     response = api.patch(
         f"/api/v1/people/{world.person.pk}",
-        data=json.dumps({"good_day": None, "how_best_to_support": None}),
+        data=json.dumps(
+            {"good_day": None, "how_best_to_support": None, "version": world.person.version}
+        ),
         content_type="application/json",
     )
     assert response.status_code == 422
