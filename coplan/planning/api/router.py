@@ -1,0 +1,5 @@
+"""Shared by the modules of this package: part of coplan.planning.api."""
+
+from ninja import Router
+
+router = Router(tags=["planning"])
