@@ -28,7 +28,7 @@ run: export DEBUG ?= true
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	@$(PY) manage.py demo_logins
+	@HOST=$(HOST) PORT=$(PORT) $(PY) manage.py demo_logins
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 seed: export DEBUG ?= true

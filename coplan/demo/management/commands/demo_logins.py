@@ -1,6 +1,8 @@
+import os
+
 from django.core.management.base import BaseCommand
 
-from coplan.accounts.management.commands.seed_demo import DEMO_PASSWORD, LOGINS, STAFF
+from coplan.demo.management.commands.seed_demo import DEMO_PASSWORD, LOGINS, STAFF
 
 
 class Command(BaseCommand):
@@ -9,7 +11,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         w = self.stdout.write
         w("")
-        w(f"Coplan demo: http://127.0.0.1:8000  (password for every demo login: {DEMO_PASSWORD})")
+        where = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+        w(f"Coplan demo: http://{where}  (password for every demo login: {DEMO_PASSWORD})")
         w("")
         for username, name, service, role, _ in STAFF:
             w(
