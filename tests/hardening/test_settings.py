@@ -38,7 +38,13 @@ def _run(code: str, **env_changes: str) -> subprocess.CompletedProcess:
 
 
 def test_check_deploy_with_production_settings_is_clean():
-    env = {k: v for k, v in os.environ.items() if k not in {"PYTEST_CURRENT_TEST"}}
+    # The browser tests' fixture sets DJANGO_ALLOW_ASYNC_UNSAFE in this process; production
+    # never has it, and check --deploy rightly refuses it.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"PYTEST_CURRENT_TEST", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update(PRODUCTION)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
