@@ -43,11 +43,11 @@ worker: install
 # Browser checks need Debian's chromium; install it where we can (root with apt-get),
 # and say loudly where we cannot. CI runs as root, so there it is always installed.
 browser-deps:
-	@if [ -x /usr/bin/chromium ]; then \
-		echo "chromium: $$(/usr/bin/chromium --version 2>/dev/null)"; \
+	@if [ -x /usr/bin/chromium ] && command -v espeak-ng >/dev/null; then \
+		echo "chromium: $$(/usr/bin/chromium --version 2>/dev/null); espeak-ng: $$(espeak-ng --version 2>/dev/null | head -c 40)"; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-		echo "Installing Debian's chromium for the browser checks..."; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+		echo "Installing Debian's chromium (browser checks) and espeak-ng (easy-read audio)..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core espeak-ng libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
 	else \
 		echo "!!!!!!!! chromium is missing and cannot be installed here (not root or no apt-get)."; \
 		echo "!!!!!!!! The browser and accessibility checks in tests/browser WILL BE SKIPPED."; \

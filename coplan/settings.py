@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "coplan.delivery",
     "coplan.risk",
     "coplan.reviews",
+    "coplan.easyread",
+    "coplan.assurance",
     "coplan.api",
     "coplan.demo",
 ]

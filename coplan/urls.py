@@ -13,6 +13,8 @@ urlpatterns = [
     path("reviews/", include("coplan.reviews.urls")),
     path("notifications/", include("coplan.notifications.urls")),
     path("", include("coplan.risk.urls")),
+    path("easy/", include("coplan.easyread.urls")),
+    path("assurance/", include("coplan.assurance.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AssuranceConfig(AppConfig):
+    """Governance: alignment and spot checks, trends, the co-production index, evidence packs
+    and named inspector access. It reads every earlier stage and is read by none."""
+
+    name = "coplan.assurance"
+    label = "assurance"

@@ -1,0 +1,3 @@
+"""Alignment checks and spot checks."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Evidence packs and named inspector access."""
+
+__all__: list[str] = []

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class EasyreadConfig(AppConfig):
+    """The person's own version of their plan: easy read with pictures, the plain-language
+    checker, audio and large-print variants."""
+
+    name = "coplan.easyread"
+    label = "easyread"
