@@ -86,7 +86,7 @@ def reviews_due(*, services: list[int], today: date, **_: Any) -> TodaySection:
                 overdue=r.next_review_on < today,
             )
         )
-    rows.sort(key=lambda row: (row.due, row.person))
+    rows.sort(key=lambda row: (row.due, row.person, row.text))
     return TodaySection(
         key="reviews-due",
         short="Reviews due",
