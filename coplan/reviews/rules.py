@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from coplan.lib.dates import day_label
 from coplan.people.models import Person
 from coplan.planning.models import Decision
 from coplan.reviews import sources
@@ -481,7 +482,7 @@ def risk_incidents(people: QuerySet, today: date) -> list[Candidate]:
                 dedupe_key=f"incident:risk_plan:{e.plan_id}:incident:{e.incident_id}",
                 reason=(
                     f"Incident on the risk plan “{e.plan_title}” at {e.stage} on "
-                    f"{when:%d/%m/%Y %H:%M}: {e.text} Mini-review: what happened, what we "
+                    f"{day_label(when)} at {when:%H:%M}: {e.text} Mini-review: what happened, what we "
                     "learned, and whether the plan needs a new decision. The stage stays as it "
                     "is until then."
                 ),
