@@ -104,9 +104,9 @@ def test_an_incident_that_is_not_serious_is_not_emailed(
 def test_a_second_flag_adds_to_the_open_trigger_and_is_quoted_first(
     world, routine, django_capture_on_commit_callbacks
 ):
-    with clock(timezone.now() - timedelta(days=2)):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert _flag(world, routine, "Only one of us at 7 on the old rota").status_code == 302
+    two_days_ago = timezone.now() - timedelta(days=2)
+    with clock(two_days_ago), django_capture_on_commit_callbacks(execute=True):
+        assert _flag(world, routine, "Only one of us at 7 on the old rota").status_code == 302
     (trigger,) = ReviewTrigger.objects.filter(kind="not_practical")
     assert Notification.objects.filter(kind="not_practical", recipient=world.manager).exists()
     version = trigger.version
