@@ -82,7 +82,6 @@ def today_missed_check_ins(*, services: list[int], **_: Any) -> TodaySection:
                         "log_id": c.log_id,
                     },
                 ),
-                due=timezone.localtime(c.due_at).date(),
                 overdue=True,
             )
             for c in missed
