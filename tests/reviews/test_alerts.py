@@ -158,3 +158,47 @@ def test_the_fifth_refusal_opens_its_trigger_when_committed(
     assert ReviewTrigger.objects.filter(kind="refusals").count() == 1
     assert trigger.evidence["count"] == 6
     assert trigger.reason.startswith("6 refusals of “Morning routine”")
+
+
+def test_a_trip_queues_its_missed_check_in_alerts_for_when_they_fall_due(
+    world, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from coplan.delivery.idempotency import new_key
+    from coplan.reviews import alerts, receivers
+    from coplan.risk.services import practice as practice_services
+    from tests.access.test_today import _independent_plan
+
+    plan = _independent_plan(world)
+    task = mock.Mock()
+    task.get_backend.return_value.supports_defer = True
+    with mock.patch.object(receivers, "missed_check_ins_task", task):
+        with django_capture_on_commit_callbacks(execute=True):
+            log = practice_services.travel_log_start(
+                plan=plan,
+                planned_route="The 08:15 bus",
+                occurred_at=timezone.now() - timedelta(minutes=25),
+                idempotency_key=new_key(),
+                by=world.worker,
+            )
+    due = sorted(c.missed_after + receivers.MISSED_CHECK_IN_LAG for c in log.check_ins.all())
+    assert sorted(call.kwargs["run_after"] for call in task.using.call_args_list) == due
+    assert task.using.return_value.enqueue.call_count == 2
+
+    # When the task runs, the manager and the key worker are told, by email too, once.
+    people_services.person_update(person=world.person, by=world.manager, key_worker=world.worker)
+    with django_capture_on_commit_callbacks(execute=True):
+        alerts.missed_check_ins_found()
+    with django_capture_on_commit_callbacks(execute=True):
+        alerts.missed_check_ins_found()  # a second run tells no one again
+    told = Notification.objects.filter(kind="missed_check_in")
+    assert told.count() == 3  # the bus stop: the manager, the team leader, the key worker
+    assert len(mail.outbox) == 3
+    assert {"manager", "worker"} <= set(told.values_list("recipient__username", flat=True))
+
+
+def test_without_a_scheduler_a_trip_queues_nothing(world):
+    from coplan.reviews import receivers
+
+    assert receivers.schedule_missed_check_in_alerts(0) == 0  # the tests' immediate backend
