@@ -173,15 +173,17 @@ def test_a_trip_queues_its_missed_check_in_alerts_for_when_they_fall_due(
     plan = _independent_plan(world)
     task = mock.Mock()
     task.get_backend.return_value.supports_defer = True
-    with mock.patch.object(receivers, "missed_check_ins_task", task):
-        with django_capture_on_commit_callbacks(execute=True):
-            log = practice_services.travel_log_start(
-                plan=plan,
-                planned_route="The 08:15 bus",
-                occurred_at=timezone.now() - timedelta(minutes=25),
-                idempotency_key=new_key(),
-                by=world.worker,
-            )
+    with (
+        mock.patch.object(receivers, "missed_check_ins_task", task),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        log = practice_services.travel_log_start(
+            plan=plan,
+            planned_route="The 08:15 bus",
+            occurred_at=timezone.now() - timedelta(minutes=25),
+            idempotency_key=new_key(),
+            by=world.worker,
+        )
     due = sorted(c.missed_after + receivers.MISSED_CHECK_IN_LAG for c in log.check_ins.all())
     assert sorted(call.kwargs["run_after"] for call in task.using.call_args_list) == due
     assert task.using.return_value.enqueue.call_count == 2
