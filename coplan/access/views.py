@@ -4,6 +4,8 @@
 leaders, managers, quality leads) to the today page, everyone else to the everyday home.
 """
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -36,7 +38,7 @@ def overview_services(user: User) -> list[Service]:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    services = overview_services(request.user)
+    services = overview_services(cast(User, request.user))  # login_required
     if services:
         return today(request, services)
     return everyday_home(request)
@@ -66,7 +68,7 @@ def today(request: HttpRequest, services: list[Service]) -> HttpResponse:
         "clear": [s for s in sections if not s.rows],
         "service_counts": [(s, counts[s.pk], sum(counts[s.pk])) for s in services],
         "several_services": len(services) > 1,
-        "admin_services": _admin_services(request.user),
+        "admin_services": _admin_services(cast(User, request.user)),
     }
     return render(request, "access/today.html", context)
 

@@ -51,7 +51,7 @@ def reviews_due(*, services: list[int], today: date, **_: Any) -> TodaySection:
             text=f"Review the decision “{d.question}”",
             url=_person_url(d.person_id, "reviews"),
             due=d.review_by,
-            overdue=d.review_by < today,
+            overdue=bool(d.review_by and d.review_by < today),
         )
         for d in Decision.objects.filter(
             person__service_id__in=services,
@@ -83,7 +83,7 @@ def reviews_due(*, services: list[int], today: date, **_: Any) -> TodaySection:
                 text="Look again at the plan kept as it was at the last review",
                 url=_person_url(r.person_id, "reviews"),
                 due=r.next_review_on,
-                overdue=r.next_review_on < today,
+                overdue=bool(r.next_review_on and r.next_review_on < today),
             )
         )
     rows.sort(key=lambda row: (row.due, row.person, row.text))
