@@ -1,4 +1,5 @@
 from coplan.access import rules as access
+from coplan.access.rules import Action
 
 
 def roles(request):
@@ -9,4 +10,5 @@ def roles(request):
         "is_staff_member": access.is_staff_member(user),
         "is_person_login": access.is_person(user),
         "has_senior_role": access.has_senior_role(user),
+        "sees_reviews": access.may_somewhere(user, Action.VIEW_REVIEWS),
     }

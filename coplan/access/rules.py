@@ -440,6 +440,16 @@ def log_read(
     )
 
 
+def may_somewhere(user: User, action: Action) -> bool:
+    """Whether any of the user's staff roles allows `action` in some service (for the main
+    navigation; no query beyond the cached access context)."""
+    ctx = _context(user)
+    return any(
+        action in ROLE_ACTIONS[role] and (role != Role.AGENCY_WORKER or sid in ctx.booked_services)
+        for sid, role in ctx.service_roles.items()
+    )
+
+
 def has_senior_role(user: User) -> bool:
     return any(role in SENIOR_ROLES for role in _context(user).service_roles.values())
 

@@ -1,4 +1,10 @@
-"""Home pages: each user's starting point, drawn from what the access rules let them do."""
+"""Home pages: each user's starting point, drawn from what the access rules let them do.
+
+`home` sends each user to their own starting point: those who plan or assure (team
+leaders, managers, quality leads) to the today page, everyone else to the everyday home.
+"""
+
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,14 +17,72 @@ from django.utils import timezone
 from coplan.access import rules as access
 from coplan.access.rules import Action
 from coplan.accounts import services as account_services
-from coplan.accounts.models import Membership, Service, ShiftBooking
+from coplan.accounts.models import Membership, Service, ShiftBooking, User
+from coplan.lib.contributions import TodaySection, gather
 from coplan.lib.input import query_int
 from coplan.people import selectors as people_selectors
 from coplan.people.models import Person
 
 
+def overview_services(user: User) -> list[Service]:
+    """The services whose work this user plans or assures, with their people counted."""
+    planning = access.services_for_user(user, Action.PLAN)
+    assuring = access.services_for_user(user, Action.ASSURE)
+    return list(
+        (planning | assuring)
+        .distinct()
+        .annotate(people_count=Count("people", filter=Q(people__is_active=True)))
+        .order_by("name")
+    )
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    services = overview_services(cast(User, request.user))  # login_required
+    if services:
+        return today(request, services)
+    return everyday_home(request)
+
+
+def today(request: HttpRequest, services: list[Service]) -> HttpResponse:
+    """The manager's today page: what needs dealing with in their services, gathered from
+    the later stages through the "access.today" slot (coplan/lib/contributions), each row
+    linking to where it is dealt with, with the counts per service."""
+    day = timezone.localdate()
+    names = {s.pk: s.name for s in services}
+    sections: list[TodaySection] = gather(
+        "access.today", request=request, services=list(names), today=day
+    )
+    counts = {pk: [0] * len(sections) for pk in names}
+    for i, section in enumerate(sections):
+        for row in section.rows:
+            if row.service_id in counts:
+                counts[row.service_id][i] += 1
+    context = {
+        "today": day,
+        "services": services,
+        "sections": [
+            {"section": s, "rows": [(r, names.get(r.service_id, "")) for r in s.rows]}
+            for s in sections
+        ],
+        "clear": [s for s in sections if not s.rows],
+        "service_counts": [(s, counts[s.pk], sum(counts[s.pk])) for s in services],
+        "several_services": len(services) > 1,
+        "admin_services": _admin_services(cast(User, request.user)),
+    }
+    return render(request, "access/today.html", context)
+
+
+def _admin_services(user: User) -> list[Service]:
+    orgs = Membership.objects.filter(user=user, role=Membership.Role.ADMIN).values(
+        "service__organisation_id"
+    )
+    return list(Service.objects.filter(organisation_id__in=orgs))
+
+
+def everyday_home(request: HttpRequest) -> HttpResponse:
+    """Everyone else's home: the person's own plan, the people they support as family or
+    friend, or the people a worker supports today."""
     user = request.user
     now = timezone.now()
     today = timezone.localdate()
@@ -45,14 +109,6 @@ def home(request: HttpRequest) -> HttpResponse:
         if shift_services:
             recordable = recordable.filter(service_id__in=shift_services)
         context["people_today"] = people_selectors.people_list(recordable)
-
-    planning_services = access.services_for_user(user, Action.PLAN)
-    assurance_services = access.services_for_user(user, Action.ASSURE)
-    overview = (planning_services | assurance_services).distinct()
-    if overview.exists():
-        context["services"] = overview.annotate(
-            people_count=Count("people", filter=Q(people__is_active=True))
-        ).order_by("name")
 
     if Membership.Role.ADMIN in roles:
         context["admin_services"] = Service.objects.filter(

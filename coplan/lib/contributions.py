@@ -11,13 +11,16 @@ registered without knowing who registered it:
 
 Slots in use: "planning.decision_shaped" (rows of {"kind", "title", "url"}),
 "risk.mini_reviews" ((incident id, trigger) pairs),
-"people.person_detail", "delivery.shift_top" and "access.home" (Panels).
+"people.person_detail", "delivery.shift_top" and "access.home" (Panels), and
+"access.today" (`TodaySection`s: the manager's today page, one section per thing to deal
+with, each called with `services`, the ids of the services the page covers, and `today`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -31,6 +34,33 @@ class Panel:
 
     template: str
     context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TodayRow:
+    """One thing to deal with on the manager's today page: about whom, in which service,
+    what it is, when it is due (if it has a date) and the page where it is dealt with."""
+
+    person: str
+    service_id: int
+    text: str
+    url: str
+    due: date | None = None
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class TodaySection:
+    """A kind of thing to deal with (reviews due, missed check-ins...): `key` names it (an
+    anchor), `title` heads it, `short` heads its column in the counts per service, `rows`
+    are its items, most urgent first, and `empty` says so when there are none."""
+
+    key: str
+    title: str
+    short: str  # the column heading of the counts per service
+    rows: list[TodayRow]
+    empty: str = "Nothing to deal with."
+    hint: str = ""
 
 
 def contribute(slot: str, *, order: int = 50) -> Callable[[F], F]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.utils import timezone
 
@@ -18,3 +18,14 @@ def occurred(occurred_at: datetime | None, field: str = "occurred_at") -> dateti
     if occurred_at is None:
         return timezone.now()
     return policy.moment(field, occurred_at)
+
+
+def day_label(value: date | datetime | None) -> str:
+    """One way to write a date on every page and notification: "8 Dec 2026" (the day with
+    no leading zero, the month short). Templates use it as `{{ value|day }}` (`{% load
+    dates %}`)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{value.day} {value:%b %Y}"

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from coplan.accounts.models import Membership, User
 from coplan.delivery.models import Incident, PracticalityFlag
+from coplan.lib.dates import day_label
 from coplan.notifications.models import Kind
 from coplan.notifications.services import Event, notify, notify_many
 from coplan.people.models import Person
@@ -90,7 +91,7 @@ def triggers_found(triggers: Iterable[ReviewTrigger]) -> None:
                 f"{person.called}: {t.get_kind_display().lower()}",
                 reverse("reviews:person", kwargs={"person_id": person.pk}),
                 f"trigger:{t.pk}",
-                f"{t.subject_label}. Due by {t.due_on:%d %b %Y}.".lstrip(". "),
+                f"{t.subject_label}. Due by {day_label(t.due_on)}.".lstrip(". "),
             )
         )
     notify_many(events)

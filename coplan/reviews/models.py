@@ -9,6 +9,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from coplan.accounts.models import Service
+from coplan.lib.dates import day_label
 from coplan.lib.models import CareRecord, TimeStampedModel
 from coplan.people.models import CircleMember, Person
 from coplan.planning.models import Decision
@@ -92,7 +93,7 @@ class CheckIn(CareRecord):
         ]
 
     def __str__(self) -> str:
-        return f"Check-in for {self.person} week of {self.week_start:%d %b %Y}"
+        return f"Check-in for {self.person} week of {day_label(self.week_start)}"
 
     @property
     def is_own(self) -> bool:
@@ -161,7 +162,7 @@ class WorkingNotWorking(CareRecord):
         indexes = [models.Index(fields=["person", "-on"], name="working_person_on_idx")]
 
     def __str__(self) -> str:
-        return f"{self.author} ({self.get_perspective_display()}), {self.on:%d %b %Y}"
+        return f"{self.author} ({self.get_perspective_display()}), {day_label(self.on)}"
 
 
 class ReviewTrigger(CareRecord):
@@ -342,7 +343,7 @@ class Review(CareRecord):
         indexes = [models.Index(fields=["person", "status"], name="review_person_status_idx")]
 
     def __str__(self) -> str:
-        return f"Review for {self.person}, opened {self.created_at:%d %b %Y}"
+        return f"Review for {self.person}, opened {day_label(self.created_at)}"
 
     @property
     def is_open(self) -> bool:

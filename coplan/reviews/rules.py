@@ -7,7 +7,9 @@ creates the ones not already there.
 Each rule fires exactly when its threshold is reached, and not twice for the same evidence:
 a trigger records the last day of evidence it counted (`evidence_until`), later runs count
 only what came after it, and nothing new fires for a subject while a trigger of the same
-kind is still open for it.
+kind is still open for it. A new "not practical" flag, refusal or decline for a subject
+with an open trigger adds to that trigger's evidence instead (a candidate with `adds_to`),
+so the trigger quotes the latest record, not the first one it found.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from coplan.lib.dates import day_label
 from coplan.people.models import Person
 from coplan.planning.models import Decision
 from coplan.reviews import sources
@@ -71,6 +74,7 @@ class Candidate:
     subject_kind: str = ""
     subject_id: int | None = None
     subject_label: str = ""
+    adds_to: int | None = None  # the open trigger this new evidence is added to
 
 
 @dataclass
@@ -112,6 +116,34 @@ def prior_triggers(people: QuerySet, kinds: Iterable[str]) -> PriorMap:
 
 def _prior(prior: PriorMap, person_id: int, kind: str, subject_kind: str, subject_id) -> Prior:
     return prior.get((person_id, kind, subject_kind, subject_id), Prior())
+
+
+@dataclass(frozen=True)
+class OpenTrigger:
+    pk: int
+    evidence: dict
+
+
+OpenMap = dict[tuple[int, str, str, int | None], OpenTrigger]
+
+# Kinds whose open trigger gathers the evidence that comes after it.
+GATHERING_KINDS = [Kind.NOT_PRACTICAL, Kind.REFUSALS, Kind.DECLINES]
+
+
+def open_triggers(people: QuerySet, prior: PriorMap) -> OpenMap:
+    """The open triggers of the gathering kinds, by subject: one query, and none at all
+    when `prior` says none is open."""
+    if not any(p.open for (_, kind, _, _), p in prior.items() if kind in GATHERING_KINDS):
+        return {}
+    rows = ReviewTrigger.objects.filter(
+        person__in=people, kind__in=GATHERING_KINDS, status=ReviewTrigger.Status.OPEN
+    ).values("pk", "person_id", "kind", "subject_kind", "subject_id", "evidence")
+    return {
+        (r["person_id"], r["kind"], r["subject_kind"], r["subject_id"]): OpenTrigger(
+            r["pk"], r["evidence"] if isinstance(r["evidence"], dict) else {}
+        )
+        for r in rows
+    }
 
 
 # Review dates ----------------------------------------------------------------------------
@@ -298,10 +330,12 @@ def runs_over_threshold(
     prior: PriorMap,
     today: date,
     what: str,
+    opened: OpenMap | None = None,
 ) -> list[Candidate]:
     """Fire when a plan element's count in the rolling window ending today, counting only
     days after the last trigger's evidence, reaches its threshold. `services` maps person
-    id to service id (for service thresholds)."""
+    id to service id (for service thresholds). While a trigger is open for the element,
+    later days' counts are added to it instead."""
     by_person, by_service = thresholds
     grouped: dict[tuple[int, int | None], list[DailyCount]] = defaultdict(list)
     for c in counts:
@@ -310,6 +344,9 @@ def runs_over_threshold(
     for (person_id, subject_id), days in grouped.items():
         seen = _prior(prior, person_id, kind, subject_kind, subject_id)
         if seen.open:
+            still_open = (opened or {}).get((person_id, kind, subject_kind, subject_id))
+            if still_open is not None:
+                out += _more_of_a_run(still_open, kind, subject_kind, subject_id, days, what)
             continue
         threshold, window = by_person.get(
             (kind, person_id),
@@ -350,6 +387,52 @@ def runs_over_threshold(
             )
         )
     return out
+
+
+def _more_of_a_run(
+    trigger: OpenTrigger,
+    kind: str,
+    subject_kind: str,
+    subject_id: int | None,
+    days: list[DailyCount],
+    what: str,
+) -> list[Candidate]:
+    """The open trigger's count with the days since it was found added (a day counted
+    again replaces its old count), when that count has grown."""
+    counted = dict(trigger.evidence.get("days") or {})
+    if not counted:
+        return []
+    first = min(counted)
+    fresh = {c.day.isoformat(): c.n for c in days if c.day.isoformat() >= first}
+    merged = {**counted, **fresh}
+    total = sum(merged.values())
+    if total <= int(trigger.evidence.get("count") or 0):
+        return []
+    latest = max(days, key=lambda c: c.day)
+    since = date.fromisoformat(first)
+    threshold = trigger.evidence.get("threshold")
+    return [
+        Candidate(
+            person_id=latest.person_id,
+            kind=kind,
+            dedupe_key="",
+            reason=(
+                f"{total} {what} of “{latest.label}” since {long_date(since)}, the latest on "
+                f"{long_date(latest.day)} (the threshold is {threshold})."
+            ),
+            due_on=latest.day,
+            evidence={
+                **trigger.evidence,
+                "count": total,
+                "days": dict(sorted(merged.items(), reverse=True)),
+            },
+            evidence_until=max(latest.day, since),
+            subject_kind=subject_kind,
+            subject_id=subject_id,
+            subject_label=latest.label[:300],
+            adds_to=trigger.pk,
+        )
+    ]
 
 
 # Incidents and "not practical" flags -------------------------------------------------------
@@ -399,7 +482,7 @@ def risk_incidents(people: QuerySet, today: date) -> list[Candidate]:
                 dedupe_key=f"incident:risk_plan:{e.plan_id}:incident:{e.incident_id}",
                 reason=(
                     f"Incident on the risk plan “{e.plan_title}” at {e.stage} on "
-                    f"{when:%d/%m/%Y %H:%M}: {e.text} Mini-review: what happened, what we "
+                    f"{day_label(when)} at {when:%H:%M}: {e.text} Mini-review: what happened, what we "
                     "learned, and whether the plan needs a new decision. The stage stays as it "
                     "is until then."
                 ),
@@ -415,9 +498,30 @@ def risk_incidents(people: QuerySet, today: date) -> list[Candidate]:
     return out
 
 
-def not_practical(people: QuerySet, today: date, prior: PriorMap) -> list[Candidate]:
+def _flag_evidence(flags: list[sources.PlanEvent]) -> dict:
+    """The flags a trigger gathers, latest first, each with its day and words."""
+    latest_first = sorted(flags, key=lambda f: (f.day, f.id), reverse=True)
+    return {
+        "flag_ids": sorted(f.id for f in flags),
+        "flags": [{"id": f.id, "day": f.day.isoformat(), "text": f.text} for f in latest_first],
+    }
+
+
+def _flag_reason(flags: list[sources.PlanEvent], first_day: date) -> str:
+    latest = max(flags, key=lambda f: (f.day, f.id))
+    times = f"{len(flags)} time{'s' if len(flags) > 1 else ''}"
+    return (
+        f"Staff flagged “{latest.label}” as not practical {times} since "
+        f"{long_date(first_day)}. The latest, on {long_date(latest.day)}: {latest.text}"
+    )
+
+
+def not_practical(
+    people: QuerySet, today: date, prior: PriorMap, opened: OpenMap | None = None
+) -> list[Candidate]:
     """Staff flagged that a routine or weekly rhythm isn't practical: one trigger for the
-    plan element, gathering every flag since its last one. One query."""
+    plan element, gathering every flag since its last one; a flag while it is open is
+    added to it, and the trigger quotes the latest. One query."""
     since = today - timedelta(days=EVENT_LOOKBACK_DAYS)
     grouped: dict[tuple[int, str, int | None], list[sources.PlanEvent]] = defaultdict(list)
     for e in sources.practicality_flags(people, since):
@@ -426,6 +530,37 @@ def not_practical(people: QuerySet, today: date, prior: PriorMap) -> list[Candid
     for (person_id, subject_kind, subject_id), flags in grouped.items():
         seen = _prior(prior, person_id, Kind.NOT_PRACTICAL, subject_kind, subject_id)
         if seen.open:
+            still_open = (opened or {}).get(
+                (person_id, Kind.NOT_PRACTICAL, subject_kind, subject_id)
+            )
+            if still_open is None:
+                continue
+            known = set(still_open.evidence.get("flag_ids") or [])
+            # Flags come in id order: those after the trigger's last one are new to it.
+            newer = [f for f in flags if f.id > max(known, default=0)]
+            if not newer:
+                continue
+            gathered = [f for f in flags if f.id in known] + newer
+            first_day = min(f.day for f in gathered)
+            latest = max(gathered, key=lambda f: (f.day, f.id))
+            evidence = _flag_evidence(gathered)
+            # Flags older than the look-back stay counted, though no longer quoted.
+            evidence["flag_ids"] = sorted(known | set(evidence["flag_ids"]))
+            out.append(
+                Candidate(
+                    person_id=person_id,
+                    kind=Kind.NOT_PRACTICAL,
+                    dedupe_key="",
+                    reason=_flag_reason(gathered, first_day),
+                    due_on=today,
+                    evidence=evidence,
+                    evidence_until=latest.day,
+                    subject_kind=subject_kind,
+                    subject_id=subject_id,
+                    subject_label=latest.label[:300],
+                    adds_to=still_open.pk,
+                )
+            )
             continue
         new = sorted(
             (f for f in flags if seen.until is None or f.day > seen.until),
@@ -434,18 +569,14 @@ def not_practical(people: QuerySet, today: date, prior: PriorMap) -> list[Candid
         if not new:
             continue
         latest = new[-1]
-        times = f"{len(new)} time{'s' if len(new) > 1 else ''}"
         out.append(
             Candidate(
                 person_id=person_id,
                 kind=Kind.NOT_PRACTICAL,
                 dedupe_key=f"not_practical:{subject_kind}:{subject_id}:flag:{new[0].id}",
-                reason=(
-                    f"Staff flagged “{latest.label}” as not practical {times} since "
-                    f"{long_date(new[0].day)}: {latest.text}"
-                ),
+                reason=_flag_reason(new, new[0].day),
                 due_on=today + timedelta(days=DUE_IN_DAYS[Kind.NOT_PRACTICAL]),
-                evidence={"flag_ids": [f.id for f in new]},
+                evidence=_flag_evidence(new),
                 evidence_until=today,
                 subject_kind=subject_kind,
                 subject_id=subject_id,
@@ -495,7 +626,9 @@ RUN_RULES = [
 ]
 
 
-def runs(people: QuerySet, today: date, prior: PriorMap) -> list[Candidate]:
+def runs(
+    people: QuerySet, today: date, prior: PriorMap, opened: OpenMap | None = None
+) -> list[Candidate]:
     """Refusals of a routine and declines of activities over their thresholds: one query
     for the thresholds, one for each kind's daily counts, and one to link the decision
     behind the routine or rhythm when a rule fires."""
@@ -513,8 +646,9 @@ def runs(people: QuerySet, today: date, prior: PriorMap) -> list[Candidate]:
             prior=prior,
             today=today,
             what=what,
+            opened=opened,
         )
-        _link_decisions(found, lookup)
+        _link_decisions([c for c in found if c.adds_to is None], lookup)
         out += found
     return out
 
@@ -522,10 +656,11 @@ def runs(people: QuerySet, today: date, prior: PriorMap) -> list[Candidate]:
 def find_all(people: QuerySet, today: date) -> list[Candidate]:
     """Every rule, over everyone in `people` (a queryset of person ids)."""
     prior = prior_triggers(people, COUNTED_KINDS)
+    opened = open_triggers(people, prior)
     found = review_dates(people, today)
     found += checkins_didnt_work(people, today, prior)
-    found += runs(people, today, prior)
+    found += runs(people, today, prior, opened)
     found += incidents(people, today)
     found += risk_incidents(people, today)
-    found += not_practical(people, today, prior)
+    found += not_practical(people, today, prior, opened)
     return found

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 
 from coplan.access.rules import Action
-from coplan.lib.contributions import Panel, contribute
+from coplan.lib.contributions import Panel, TodayRow, TodaySection, contribute
 from coplan.people.models import Person
 from coplan.planning.models import Decision
 from coplan.risk import charts, selectors
@@ -54,3 +55,36 @@ def risk_plan_shaped(*, decision: Decision, **_: Any) -> list[dict[str, str]]:
         }
         for plan in RiskPlan.objects.filter(decision=decision)
     ]
+
+
+@contribute("access.today", order=40)
+def today_missed_check_ins(*, services: list[int], **_: Any) -> TodaySection:
+    """Travel check-ins missed while the person is still out, for the manager's today page.
+    One query."""
+    missed = selectors.missed_check_ins(
+        Person.objects.filter(service_id__in=services, is_active=True)
+    )
+    return TodaySection(
+        key="missed-check-ins",
+        short="Missed check-ins",
+        title="Missed travel check-ins",
+        rows=[
+            TodayRow(
+                person=c.log.person.display_name,
+                service_id=c.log.person.service_id,
+                text=f"{c.point}, due {timezone.localtime(c.due_at):%H:%M}. Agreed action: "
+                f"{c.log.stage.missed_check_in_action or 'call the team leader'}",
+                url=reverse(
+                    "risk:trip",
+                    kwargs={
+                        "person_id": c.log.person_id,
+                        "plan_id": c.log.plan_id,
+                        "log_id": c.log_id,
+                    },
+                ),
+                overdue=True,
+            )
+            for c in missed
+        ],
+        empty="No travel check-in is missed.",
+    )

@@ -7,4 +7,4 @@ class SupportConfig(AppConfig):
 
     def ready(self) -> None:
         # What this stage adds to earlier stages' pages (coplan/lib/contributions).
-        from coplan.support import selectors  # noqa: F401
+        from coplan.support import contributions, selectors  # noqa: F401

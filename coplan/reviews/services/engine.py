@@ -49,9 +49,41 @@ def scan(
     today = today or timezone.localdate()
     people = people_in_scope(service=service, organisation=organisation, person=person)
     candidates = rules.find_all(people, today)
-    created = _create_triggers(candidates)
+    _add_evidence([c for c in candidates if c.adds_to is not None])
+    created = _create_triggers([c for c in candidates if c.adds_to is None])
     alerts.triggers_found(created)
     return created
+
+
+def _add_evidence(candidates: list[rules.Candidate]) -> list[ReviewTrigger]:
+    """New evidence for open triggers (another flag, more refusals): each trigger gathers it
+    and quotes the latest record. Its due date stays as it was. Two queries and the history
+    rows, however many there are."""
+    if not candidates:
+        return []
+    by_pk = {c.adds_to: c for c in candidates}
+    triggers = list(
+        ReviewTrigger.objects.select_for_update().filter(
+            pk__in=list(by_pk), status=ReviewTrigger.Status.OPEN
+        )
+    )
+    for t in triggers:
+        c = by_pk[t.pk]
+        t.reason = c.reason
+        t.evidence = c.evidence
+        t.evidence_until = c.evidence_until
+        t.subject_label = c.subject_label or t.subject_label
+        t.updated_at = timezone.now()
+        t.bump_version()  # the rows are locked, so the version rises once per change
+    if triggers:
+        ReviewTrigger.objects.bulk_update(
+            triggers,
+            ["reason", "evidence", "evidence_until", "subject_label", "updated_at", "version"],
+        )
+        ReviewTrigger.history.bulk_history_create(
+            triggers, default_change_reason="New evidence added by the trigger engine"
+        )
+    return triggers
 
 
 def _create_triggers(candidates: list[rules.Candidate]) -> list[ReviewTrigger]:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coplan.accounts.models import User
+from coplan.lib.dates import day_label
 from coplan.lib.errors import Conflict
 from coplan.lib.services import apply_and_save
 from coplan.people.models import Person
@@ -160,7 +161,7 @@ def review_conclude(
     reason = (
         "Reviewed: new decisions made."
         if outcome == Review.Outcome.NEW_DECISIONS
-        else f"Reviewed: kept as it is until {next_review_on:%d/%m/%Y}. {keep_reason.strip()}"
+        else f"Reviewed: kept as it is until {day_label(next_review_on)}. {keep_reason.strip()}"
     )
     for trigger in locked.triggers.select_for_update().filter(status=ReviewTrigger.Status.OPEN):
         _close(trigger, by, ReviewTrigger.Status.REVIEWED, reason)

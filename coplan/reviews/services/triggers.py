@@ -11,6 +11,7 @@ from django.utils import timezone
 from coplan.access import rules as access
 from coplan.access.rules import Speaker
 from coplan.accounts.models import User
+from coplan.lib.dates import day_label
 from coplan.lib.errors import Conflict
 from coplan.lib.services import apply_and_save
 from coplan.people.models import Person
@@ -96,7 +97,8 @@ def trigger_close(
             locked,
             by,
             ReviewTrigger.Status.REVIEWED,
-            reason.strip() or f"Looked at in the review concluded {review.concluded_at:%d/%m/%Y}.",
+            reason.strip()
+            or f"Looked at in the review concluded {day_label(review.concluded_at)}.",
         )
     if not reason.strip():
         raise ValidationError({"closed_reason": CLOSE_NEEDS_REASON})

@@ -172,6 +172,8 @@ def travel_log_start(
             TravelCheckIn.objects.create(
                 log=log, point=point["point"], due_at=due, missed_after=due + grace
             )
+        # The reviews stage schedules the missed check-in alerts once this is committed.
+        events.record_committed(model=TravelLog, person_id=person.pk, record_id=log.pk)
         return log
 
     log, _ = idempotency.save_once(
