@@ -511,8 +511,8 @@ def service_index(service: Service, start: date, end: date) -> list[PersonIndex]
 
 @dataclass(frozen=True)
 class ServiceSummary:
-    """Per figure, the counts of everyone in the service added up (domains kept apart in
-    `domains`; the three figures never blended)."""
+    """Per figure, the counts of everyone in the service added up (the three figures never
+    blended); practice only in the parts of each plan that are agreed."""
 
     people: int
     flagged: list[PersonIndex]
@@ -522,10 +522,13 @@ class ServiceSummary:
 
 
 def summarise(index: list[PersonIndex]) -> ServiceSummary:
+    """Practice counts only where a plan is agreed (as the flag does)."""
     totals = {name: [0, 0] for name in ("influence", "practice", "review")}
     for person in index:
         for d in person.domains:
             for name in totals:
+                if name == "practice" and not d.has_plan:
+                    continue
                 figure: Figure = getattr(d, name)
                 totals[name][0] += figure.numerator
                 totals[name][1] += figure.denominator

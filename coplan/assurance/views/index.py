@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -20,10 +21,27 @@ from coplan.assurance import alignment, spotchecks
 from coplan.assurance import index as coindex
 from coplan.assurance.models import AlignmentCheck, FollowUp
 from coplan.assurance.sparkline import line_svg
-from coplan.delivery.forms import PeriodForm
+from coplan.lib.forms import DateInput
 from coplan.reviews.models import ReviewTrigger
 
 INDEX_DAYS = 90
+MAX_DAYS = 366 * 3
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label="From", widget=DateInput())
+    end = forms.DateField(label="To", widget=DateInput())
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and (end < start or (end - start).days > MAX_DAYS):
+            raise forms.ValidationError(
+                "Choose a period of 3 years or less that ends after it starts."
+            )
+        return data
+
+
 TREND_DAYS = 365
 
 
