@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
@@ -300,10 +300,11 @@ def get_object_for_user_or_subject(
     if obj is None:
         raise Http404("No such record.")
     person: Person = obj.person  # type: ignore[attr-defined]
-    allowed = capabilities(request.user, person)
-    is_subject = getattr(obj, subject_field) == request.user.pk and A.VIEW_PLAN in allowed
+    user = cast(User, request.user)
+    allowed = capabilities(user, person)
+    is_subject = getattr(obj, subject_field) == user.pk and A.VIEW_PLAN in allowed
     if not is_subject:
-        _decide(request.user, person, action)
+        _decide(user, person, action)
     label = what or f"{str(obj._meta.verbose_name).capitalize()} {obj.pk}"
     _log_request(request, person, label, None)
     return obj

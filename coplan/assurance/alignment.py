@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -187,7 +187,7 @@ def alignment_check_record(
     if routine is not None:
         if routine.person_id != person.pk:
             raise ValidationError({"routine": NO_ROUTINE})
-        version = support_selectors.version_in_force(routine)
+        version = cast(RoutineVersion | None, support_selectors.version_in_force(routine))
     if kind == Kind.OBSERVATION and version is None:
         raise ValidationError({"routine": NO_ROUTINE})
     rows = _clean_items(items)

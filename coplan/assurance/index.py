@@ -57,7 +57,7 @@ HOW = {
         "review triggers due (or reviewed) in the period",
     ),
 }
-PRACTICE_HOW = {
+PRACTICE_HOW: dict[str, tuple[str, str]] = {
     Domain.GOALS: (
         "goal actions due in the period that are done",
         "goal actions due in the period",
@@ -197,7 +197,7 @@ def activity_follows_plan(record: ActivityRecord) -> bool:
 
 
 def _trigger_domain(trigger: ReviewTrigger) -> str:
-    if trigger.decision_id is not None:
+    if trigger.decision is not None:
         return trigger.decision.domain
     if trigger.subject_kind in (ItemKind.ROUTINE, ItemKind.ACTIVITY):
         return Domain.SUPPORT
@@ -331,7 +331,7 @@ def _compute(people: list[Person], start: date, end: date) -> list[PersonIndex]:
                 day,
             )
         )
-    for a in (
+    for act in (
         ActivityRecord.objects.filter(
             person_id__in=ids, occurred_at__gte=begin, occurred_at__lt=finish
         )
@@ -347,15 +347,15 @@ def _compute(people: list[Person], start: date, end: date) -> list[PersonIndex]:
         )
         .order_by("occurred_at", "id")
     ):
-        ok = activity_follows_plan(a)
-        day = timezone.localtime(a.occurred_at).date()
-        refs[a.person_id][Domain.SUPPORT]["practice"].append(
+        ok = activity_follows_plan(act)
+        day = timezone.localtime(act.occurred_at).date()
+        refs[act.person_id][Domain.SUPPORT]["practice"].append(
             RecordRef(
                 "activity",
-                a.pk,
-                f"{a.offered}, {day:%d %b}: "
+                act.pk,
+                f"{act.offered}, {day:%d %b}: "
                 + ("choice recorded" if ok else "no choice or alternative recorded"),
-                _url("delivery:report", a.person_id) + f"?start={start}&end={end}",
+                _url("delivery:report", act.person_id) + f"?start={start}&end={end}",
                 ok,
                 day,
             )

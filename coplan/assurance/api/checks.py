@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -23,12 +23,17 @@ from coplan.assurance import index as coindex
 from coplan.assurance.models import AlignmentCheck, AlignmentItem, SpotCheck
 from coplan.delivery.idempotency import save_once
 from coplan.support import selectors as support_selectors
-from coplan.support.models import Routine
+from coplan.support.models import Routine, RoutineVersion
 
 router = Router(tags=["assurance"])
 
 MAX_DAYS = 366 * 3
 PERIOD = "The period must end on or after its start, and be 3 years or less."
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (login_required, or the API's token, has made sure of it)."""
+    return cast(User, request.user)
 
 
 # Schemas -----------------------------------------------------------------------------------
@@ -241,12 +246,12 @@ def list_alignment_checks(request: HttpRequest, person_id: int | None = None):
             request, person_id, Action.VIEW_PLAN, what="Alignment checks"
         )
         qs = AlignmentCheck.objects.filter(person=person)
-        if not access.can(request.user, Action.ASSURE, person):
-            qs = qs.filter(staff=request.user)
+        if not access.can(_user(request), Action.ASSURE, person):
+            qs = qs.filter(staff=_user(request))
     else:
         qs = AlignmentCheck.objects.filter(
-            Q(person__in=access.people_for_user(request.user, Action.ASSURE))
-            | Q(staff=request.user)
+            Q(person__in=access.people_for_user(_user(request), Action.ASSURE))
+            | Q(staff=_user(request))
         )
     return list(qs.prefetch_related("items", "follow_ups").order_by("-held_at", "-id")[:200])
 
@@ -268,7 +273,7 @@ def _routine_version(person, routine_id: int | None):
     routine = Routine.objects.filter(person=person, pk=routine_id, is_active=True).first()
     if routine is None:
         raise ValidationError({"routine_id": alignment.NO_ROUTINE})
-    return support_selectors.version_in_force(routine)
+    return cast(RoutineVersion | None, support_selectors.version_in_force(routine))
 
 
 @router.post("/people/{person_id}/alignment-checks", response={201: AlignmentCheckOut})
@@ -309,13 +314,13 @@ def create_alignment_check(request: HttpRequest, person_id: int, payload: Alignm
         }
     check, _ = save_once(
         key=_key(request),
-        user=request.user,
+        user=_user(request),
         model=AlignmentCheck,
         body={"person": person.pk, **payload.dict()},
         create=lambda: alignment.alignment_check_record(
             person=person,
             staff=staff,
-            by=request.user,
+            by=_user(request),
             kind=payload.kind,
             routine=routine,
             items=items,
@@ -338,21 +343,21 @@ def get_alignment_check(request: HttpRequest, check_id: int):
 
 @router.get("/services/{service_id}/spot-checks", response=list[SpotCheckOut])
 def list_spot_checks(request: HttpRequest, service_id: int):
-    service = access.get_service_for_user(request.user, service_id, Action.ASSURE)
+    service = access.get_service_for_user(_user(request), service_id, Action.ASSURE)
     return list(service.spot_checks.prefetch_related("items").order_by("-drawn_at", "-id")[:100])
 
 
 @router.post("/services/{service_id}/spot-checks", response={201: SpotCheckOut})
 def create_spot_check(request: HttpRequest, service_id: int, payload: DrawIn):
     """Draw a sample and keep it, with its seed and period."""
-    service = access.get_service_for_user(request.user, service_id, Action.SPOT_CHECK)
+    service = access.get_service_for_user(_user(request), service_id, Action.SPOT_CHECK)
     data = payload.dict()
     check, _ = save_once(
         key=_key(request),
-        user=request.user,
+        user=_user(request),
         model=SpotCheck,
         body={"service": service.pk, **data},
-        create=lambda: spotchecks.spot_check_draw(service=service, by=request.user, **data),
+        create=lambda: spotchecks.spot_check_draw(service=service, by=_user(request), **data),
     )
     return Status(201, check)
 
@@ -361,7 +366,7 @@ def create_spot_check(request: HttpRequest, service_id: int, payload: DrawIn):
 def draw_spot_check(request: HttpRequest, service_id: int, payload: DrawIn):
     """What a seed draws from the period's records now, without keeping it (to show that a
     kept sample is what its seed draws). A seed is required here."""
-    service = access.get_service_for_user(request.user, service_id, Action.SPOT_CHECK)
+    service = access.get_service_for_user(_user(request), service_id, Action.SPOT_CHECK)
     if payload.seed is None:
         raise ValidationError({"seed": "Give the seed to draw from."})
     spotchecks._check_period(payload.period_start, payload.period_end, payload.sample_size)
@@ -373,14 +378,14 @@ def draw_spot_check(request: HttpRequest, service_id: int, payload: DrawIn):
 
 @router.get("/spot-checks/{check_id}", response=SpotCheckOut)
 def get_spot_check(request: HttpRequest, check_id: int):
-    return access.get_service_record_for_user(request.user, SpotCheck, check_id, Action.ASSURE)
+    return access.get_service_record_for_user(_user(request), SpotCheck, check_id, Action.ASSURE)
 
 
 @router.get("/spot-checks/{check_id}/draw", response=DrawOut)
 def redraw_spot_check(request: HttpRequest, check_id: int):
     """Draw again from the kept seed and period, and say whether it is the kept sample."""
     check = access.get_service_record_for_user(
-        request.user, SpotCheck.objects.select_related("service"), check_id, Action.ASSURE
+        _user(request), SpotCheck.objects.select_related("service"), check_id, Action.ASSURE
     )
     sample = spotchecks.redraw(check)
     return {
@@ -392,10 +397,12 @@ def redraw_spot_check(request: HttpRequest, check_id: int):
 
 @router.post("/spot-checks/{check_id}/results", response=SpotCheckOut)
 def record_spot_check(request: HttpRequest, check_id: int, payload: SpotResultsIn):
-    check = access.get_service_record_for_user(request.user, SpotCheck, check_id, Action.SPOT_CHECK)
+    check = access.get_service_record_for_user(
+        _user(request), SpotCheck, check_id, Action.SPOT_CHECK
+    )
     return spotchecks.spot_check_record(
         spot_check=check,
-        by=request.user,
+        by=_user(request),
         results={i.item_id: i.results for i in payload.items},
         notes={i.item_id: i.note for i in payload.items},
         findings=payload.findings,
@@ -419,7 +426,7 @@ def get_person_index(request: HttpRequest, person_id: int, query: Query[PeriodQu
 
 @router.get("/services/{service_id}/index", response=dict)
 def get_service_index(request: HttpRequest, service_id: int, query: Query[PeriodQuery]):
-    service = access.get_service_for_user(request.user, service_id, Action.ASSURE)
+    service = access.get_service_for_user(_user(request), service_id, Action.ASSURE)
     start, end = _period(query)
     people = coindex.service_index(service, start, end)
     return {

@@ -4,7 +4,7 @@ service's records) and the follow-up actions they make."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -24,10 +24,15 @@ from coplan.delivery.idempotency import new_key, save_once
 from coplan.lib.forms import DateInput, form_errors_from
 from coplan.lib.input import query_int
 from coplan.support import selectors as support_selectors
-from coplan.support.models import Routine
+from coplan.support.models import Routine, RoutineVersion
 
 Kind = AlignmentCheck.Kind
 Result = AlignmentItem.Result
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (login_required, or the API's token, has made sure of it)."""
+    return cast(User, request.user)
 
 
 # Alignment checks ------------------------------------------------------------------------
@@ -47,11 +52,15 @@ class SetUpForm(forms.Form):
 
     def __init__(self, *args: Any, person: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = alignment.staff_to_check(person)
-        self.fields["routine"].queryset = Routine.objects.filter(person=person, is_active=True)
+        cast(forms.ModelChoiceField, self.fields["staff"]).queryset = alignment.staff_to_check(
+            person
+        )
+        cast(forms.ModelChoiceField, self.fields["routine"]).queryset = Routine.objects.filter(
+            person=person, is_active=True
+        )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("kind") == Kind.OBSERVATION and not data.get("routine"):
             self.add_error("routine", alignment.NO_ROUTINE)
         return data
@@ -64,7 +73,7 @@ class FollowUpForm(forms.Form):
 
     def __init__(self, *args: Any, service_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["follow_owner"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["follow_owner"]).queryset = (
             User.objects.filter(memberships__service_id=service_id)
             .exclude(memberships__role=Membership.Role.ADMIN)
             .distinct()
@@ -108,9 +117,9 @@ def alignment_new(request: HttpRequest, person_id: int) -> HttpResponse:
     staff, kind, routine = (setup.cleaned_data[k] for k in ("staff", "kind", "routine"))
     version = None
     if routine is not None:
-        version = support_selectors.version_in_force(routine)
+        version = cast(RoutineVersion | None, support_selectors.version_in_force(routine))
     questions = alignment.questions_for(person, kind, version)
-    defaults = alignment.default_follow_up(person, staff, request.user)
+    defaults = alignment.default_follow_up(person, staff, _user(request))
     follow = FollowUpForm(
         request.POST if request.method == "POST" else None,
         service_id=person.service_id,
@@ -143,13 +152,13 @@ def alignment_new(request: HttpRequest, person_id: int) -> HttpResponse:
             try:
                 check, _ = save_once(
                     key=request.POST.get("idempotency_key"),
-                    user=request.user,
+                    user=_user(request),
                     model=AlignmentCheck,
                     body=body,
                     create=lambda: alignment.alignment_check_record(
                         person=person,
                         staff=staff,
-                        by=request.user,
+                        by=_user(request),
                         kind=kind,
                         routine=routine,
                         items=items,
@@ -207,7 +216,7 @@ def alignment_detail(request: HttpRequest, check_id: int) -> HttpResponse:
             "check": check,
             "items": list(check.items.all()),
             "follow_ups": list(check.follow_ups.select_related("owner", "done_by")),
-            "may_close": access.can(request.user, Action.SUPERVISE, check.person),
+            "may_close": access.can(_user(request), Action.SUPERVISE, check.person),
         },
     )
 
@@ -217,7 +226,7 @@ def alignment_mine(request: HttpRequest) -> HttpResponse:
     """A staff member's own alignment results (and only theirs)."""
     today = timezone.localdate()
     summary = alignment.alignment_summary(
-        staff=request.user, start=today - timedelta(days=365), end=today
+        staff=_user(request), start=today - timedelta(days=365), end=today
     )
     return render(request, "assurance/alignment_mine.html", {"summary": summary})
 
@@ -226,9 +235,9 @@ def alignment_mine(request: HttpRequest) -> HttpResponse:
 @require_POST
 def follow_up_done(request: HttpRequest, follow_up_id: int) -> HttpResponse:
     row = access.get_service_record_for_user(
-        request.user, FollowUp, follow_up_id, Action.SUPERVISE, owner_field="owner_id"
+        _user(request), FollowUp, follow_up_id, Action.SUPERVISE, owner_field="owner_id"
     )
-    alignment.follow_up_done(follow_up=row, by=request.user, note=request.POST.get("note", ""))
+    alignment.follow_up_done(follow_up=row, by=_user(request), note=request.POST.get("note", ""))
     messages.success(request, f"Done: {row.what}")
     target = request.POST.get("next", "")
     return redirect(target if target.startswith("/") and not target.startswith("//") else "home")
@@ -257,7 +266,7 @@ class DrawForm(forms.Form):
 
 @login_required
 def spot_check_new(request: HttpRequest, service_id: int) -> HttpResponse:
-    service = access.get_service_for_user(request.user, service_id, Action.SPOT_CHECK)
+    service = access.get_service_for_user(_user(request), service_id, Action.SPOT_CHECK)
     today = timezone.localdate()
     form = DrawForm(
         request.POST or None,
@@ -271,10 +280,12 @@ def spot_check_new(request: HttpRequest, service_id: int) -> HttpResponse:
         try:
             check, _ = save_once(
                 key=request.POST.get("idempotency_key"),
-                user=request.user,
+                user=_user(request),
                 model=SpotCheck,
                 body={"service": service.pk, **data},
-                create=lambda: spotchecks.spot_check_draw(service=service, by=request.user, **data),
+                create=lambda: spotchecks.spot_check_draw(
+                    service=service, by=_user(request), **data
+                ),
             )
         except ValidationError as exc:
             form_errors_from(form, exc)
@@ -299,11 +310,11 @@ def spot_check_detail(request: HttpRequest, check_id: int) -> HttpResponse:
     """The sample, each record with its checklist; the quality lead records the answers,
     findings and actions."""
     check = access.get_service_record_for_user(
-        request.user, SpotCheck.objects.select_related("service", "by"), check_id, Action.ASSURE
+        _user(request), SpotCheck.objects.select_related("service", "by"), check_id, Action.ASSURE
     )
     may_record = (
         check.status == SpotCheck.Status.DRAWN
-        and access.services_for_user(request.user, Action.SPOT_CHECK)
+        and access.services_for_user(_user(request), Action.SPOT_CHECK)
         .filter(pk=check.service_id)
         .exists()
     )
@@ -317,7 +328,7 @@ def spot_check_detail(request: HttpRequest, check_id: int) -> HttpResponse:
     problems: list[str] = []
     if request.method == "POST":
         if not may_record:
-            access.get_service_for_user(request.user, check.service_id, Action.SPOT_CHECK)
+            access.get_service_for_user(_user(request), check.service_id, Action.SPOT_CHECK)
             problems.append("This spot check is already recorded.")
         else:
             results = {
@@ -350,7 +361,7 @@ def spot_check_detail(request: HttpRequest, check_id: int) -> HttpResponse:
                 try:
                     spotchecks.spot_check_record(
                         spot_check=check,
-                        by=request.user,
+                        by=_user(request),
                         results={
                             k: {kk: vv for kk, vv in v.items() if vv} for k, v in results.items()
                         },

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from coplan.access import rules as access
 from coplan.access.rules import Action
-from coplan.accounts.models import Service
+from coplan.accounts.models import Service, User
 from coplan.assurance import alignment, spotchecks
 from coplan.assurance import index as coindex
 from coplan.assurance.models import AlignmentCheck, FollowUp
@@ -28,12 +29,17 @@ INDEX_DAYS = 90
 MAX_DAYS = 366 * 3
 
 
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (login_required, or the API's token, has made sure of it)."""
+    return cast(User, request.user)
+
+
 class PeriodForm(forms.Form):
     start = forms.DateField(label="From", widget=DateInput())
     end = forms.DateField(label="To", widget=DateInput())
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if start and end and (end < start or (end - start).days > MAX_DAYS):
             raise forms.ValidationError(
@@ -114,9 +120,9 @@ def service_rows(services: list[Service], start: date, end: date) -> list[Servic
 def home(request: HttpRequest) -> HttpResponse:
     """The quality lead's home: their services side by side, and everyone flagged
     "described, not delivered" first."""
-    services = list(access.services_for_user(request.user, Action.ASSURE).order_by("name"))
+    services = list(access.services_for_user(_user(request), Action.ASSURE).order_by("name"))
     if not services:
-        if AlignmentCheck.objects.filter(staff=request.user).exists():
+        if AlignmentCheck.objects.filter(staff=_user(request)).exists():
             return redirect("assurance:alignment_mine")
         raise PermissionDenied("Assurance is for managers and quality leads.")
     form, start, end = period(request)
@@ -133,7 +139,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "end": end,
             "threshold": coindex.PRACTICE_THRESHOLD,
             "may_spot_check": {
-                s.pk for s in access.services_for_user(request.user, Action.SPOT_CHECK)
+                s.pk for s in access.services_for_user(_user(request), Action.SPOT_CHECK)
             },
         },
     )
@@ -143,7 +149,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def service_detail(request: HttpRequest, service_id: int) -> HttpResponse:
     """One service: its people's index (flagged first), spot checks and their trend,
     alignment per staff member and per routine, and open follow-ups."""
-    service = access.get_service_for_user(request.user, service_id, Action.ASSURE)
+    service = access.get_service_for_user(_user(request), service_id, Action.ASSURE)
     form, start, end = period(request)
     today = timezone.localdate()
     people = coindex.service_index(service, start, end)
@@ -182,9 +188,9 @@ def service_detail(request: HttpRequest, service_id: int) -> HttpResponse:
             "follow_ups": alignment.open_follow_ups([service.pk]),
             "today": today,
             "may_spot_check": service.pk
-            in {s.pk for s in access.services_for_user(request.user, Action.SPOT_CHECK)},
+            in {s.pk for s in access.services_for_user(_user(request), Action.SPOT_CHECK)},
             "may_supervise": service.pk
-            in {s.pk for s in access.services_for_user(request.user, Action.SUPERVISE)},
+            in {s.pk for s in access.services_for_user(_user(request), Action.SUPERVISE)},
         },
     )
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, time, timedelta
+from typing import cast
 
 from django.utils import timezone
 
@@ -26,7 +27,7 @@ from coplan.planning import services as planning_services
 from coplan.planning.models import Decision
 from coplan.support import selectors as support_selectors
 from coplan.support import services as support_services
-from coplan.support.models import Routine
+from coplan.support.models import Routine, RoutineVersion
 
 NAMESPACE = uuid.UUID("2b9e4c61-0d3a-4f0e-8f7a-5d3c9b1e7a20")
 AISHA_STARTS = 35  # days ago her cooking routine came into force
@@ -171,7 +172,7 @@ def _check(
     result)); a follow-up when not aligned, done with `done` if given."""
     version = None
     if routine is not None:
-        version = support_selectors.version_in_force(routine)
+        version = cast(RoutineVersion | None, support_selectors.version_in_force(routine))
     questions = alignment.questions_for(person, kind, version)
     if not questions:
         return None
