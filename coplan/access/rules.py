@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
@@ -50,6 +50,8 @@ class Action(StrEnum):
     CHECK_IN = "check_in"  # weekly check-in
     REVIEW = "review"  # open and conclude reviews
     ASSURE = "assure"  # alignment and spot checks, evidence packs
+    SUPERVISE = "supervise"  # run alignment checks with the service's staff (managers)
+    SPOT_CHECK = "spot_check"  # draw and record spot checks of a service's records
     VIEW_REPORTS = "view_reports"  # delivery against the plan: for those who plan or assure
     VIEW_ACCESS_LOG = "view_access_log"
 
@@ -71,9 +73,9 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     # Only while a booked shift is running; see _AccessContext.
     Role.AGENCY_WORKER: frozenset({A.VIEW_PROFILE, A.VIEW_PLAN, A.VIEW_RECORDS, A.RECORD}),
     Role.TEAM_LEADER: frozenset(_TEAM_LEADER),
-    Role.MANAGER: frozenset(_TEAM_LEADER | {A.ASSURE, A.VIEW_ACCESS_LOG}),
+    Role.MANAGER: frozenset(_TEAM_LEADER | {A.ASSURE, A.SUPERVISE, A.VIEW_ACCESS_LOG}),
     Role.QUALITY_LEAD: frozenset(
-        _VIEW_CARE | {A.VIEW_HISTORY, A.ASSURE, A.VIEW_REPORTS, A.VIEW_ACCESS_LOG}
+        _VIEW_CARE | {A.VIEW_HISTORY, A.ASSURE, A.SPOT_CHECK, A.VIEW_REPORTS, A.VIEW_ACCESS_LOG}
     ),
     Role.ADMIN: frozenset(),
 }
@@ -280,6 +282,34 @@ def get_object_for_user(
     return obj
 
 
+def get_object_for_user_or_subject(
+    request: HttpRequest,
+    source: type[M] | QuerySet[M],
+    pk: int,
+    action: Action,
+    *,
+    subject_field: str,
+    what: str | None = None,
+) -> M:
+    """A record about a staff member as well as a person (an alignment check): the object
+    if the requesting user may do `action` on its person's record, or if they are the staff
+    member it is about (`subject_field` names that user's key) and may still see the
+    person's plan. Otherwise as `get_object_for_user`: 404, or 403. The read is logged."""
+    queryset = source._default_manager.all() if isinstance(source, type) else source
+    obj = queryset.select_related("person__service").filter(pk=pk).first()
+    if obj is None:
+        raise Http404("No such record.")
+    person: Person = obj.person  # type: ignore[attr-defined]
+    user = cast(User, request.user)
+    allowed = capabilities(user, person)
+    is_subject = getattr(obj, subject_field) == user.pk and A.VIEW_PLAN in allowed
+    if not is_subject:
+        _decide(user, person, action)
+    label = what or f"{str(obj._meta.verbose_name).capitalize()} {obj.pk}"
+    _log_request(request, person, label, None)
+    return obj
+
+
 # Shift briefings -------------------------------------------------------------------------
 
 # An agency worker may read the briefing from shortly before the booked shift to its end.
@@ -425,6 +455,32 @@ def get_service_for_user(user: User, service_id: int, action: Action) -> Service
             raise PermissionDenied("Your role does not allow this in this service.")
         raise Http404("No such service.")
     return service
+
+
+def get_service_record_for_user(
+    user: User,
+    source: type[M] | QuerySet[M],
+    pk: int,
+    action: Action,
+    *,
+    owner_field: str | None = None,
+) -> M:
+    """A record that belongs to a service rather than to one person (a spot check, a
+    follow-up action): the object if the user's role allows `action` in its service, or, when
+    `owner_field` names the user key of whoever owns it, if they own it. 404 when there is no
+    such record or the user has no role where it is; 403 when they have, but not this one."""
+    queryset = source._default_manager.all() if isinstance(source, type) else source
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        raise Http404("No such record.")
+    service_id: int = obj.service_id  # type: ignore[attr-defined]
+    if owner_field is not None and getattr(obj, owner_field) == user.pk:
+        return obj
+    if services_for_user(user, action).filter(pk=service_id).exists():
+        return obj
+    if services_for_user(user, Action.VIEW_PROFILE).filter(pk=service_id).exists():
+        raise PermissionDenied("Your role does not allow this in this service.")
+    raise Http404("No such record.")
 
 
 def log_read(

@@ -7,3 +7,6 @@ class AssuranceConfig(AppConfig):
 
     name = "coplan.assurance"
     label = "assurance"
+
+    def ready(self) -> None:
+        from coplan.assurance import contributions  # noqa: F401 (registers the home panel)
