@@ -109,6 +109,7 @@ _NOT_PASSIVE = {
     "seed", "speed", "feed", "indeed", "used", "supposed", "shared", "ashamed", "embarrassed",
 }  # fmt: skip
 _ADVERB = re.compile(r"ly$")
+_BETWEEN = {"not", "never", "always", "often", "sometimes", "also", "just", "still", "being"}
 
 _NUMBER_WORDS = {
     "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14", "fifteen": "15",
@@ -160,7 +161,7 @@ def _passives(sentence: str) -> list[str]:
         if token not in _BE:
             continue
         j = i + 1
-        if j < len(tokens) and (_ADVERB.search(tokens[j]) or tokens[j] in {"not", "never"}):
+        if j < len(tokens) and (_ADVERB.search(tokens[j]) or tokens[j] in _BETWEEN):
             j += 1
         if j >= len(tokens):
             continue
