@@ -122,6 +122,28 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+_ES_ENDINGS = ("sses", "shes", "ches", "xes", "zes", "oes")
+_THIRD_TO_FIRST = {" his ": " my ", " him ": " me ", " he ": " I ", " himself ": " myself ",
+                   " her ": " my ", " she ": " I ", " herself ": " myself "}  # fmt: skip
+
+
+def _first_person(text: str) -> str:
+    """ "Checks the bus time on his phone." -> "I check the bus time on my phone.": what
+    staff write about the person, said as the person would say it. Left as it is when it
+    does not start with a verb ending in -s."""
+    first, _, rest = text.partition(" ")
+    lower = first.lower()
+    if not rest or not lower.endswith("s") or lower.endswith("ss") or len(lower) < 4:
+        return text
+    verb = lower[:-2] if lower.endswith(_ES_ENDINGS) else lower[:-1]
+    if lower == "says":
+        verb = "say"
+    sentence = f" {verb} {rest} "
+    for third, first_person in _THIRD_TO_FIRST.items():
+        sentence = sentence.replace(third, first_person)
+    return "I" + sentence.rstrip()
+
+
 class _Words:
     """The person's easy-read words, looked up by the plan's wording (one query)."""
 
@@ -222,7 +244,10 @@ def _risk_sections(person: Person, words: _Words) -> list[Section]:
         if stage.competencies.all():
             section.lines.append(Line("I am learning to do these things:", "star"))
             for competency in stage.competencies.all():
-                section.lines.append(words.line(competency.text, default="tick"))
+                line = words.line(competency.text, default="tick")
+                if line.text == _sentence(checker.plainify(competency.text)):
+                    line.text = _first_person(line.text)
+                section.lines.append(line)
             if stage.number < total:
                 section.lines.append(
                     Line("When I can do them on my own, we talk about the next step.", "talk")
@@ -339,7 +364,7 @@ def decision_easy_read(decision: Decision) -> EasyRead:
                 [Line(f"We look at this again on {_day(decision.review_by)}.", "calendar")],
             )
         )
-    return EasyRead(title=words.line(decision.question).text, person=person, sections=sections)
+    return EasyRead(title="What we decided", person=person, sections=sections)
 
 
 # Display: large print and high contrast --------------------------------------------------

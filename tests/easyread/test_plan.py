@@ -76,6 +76,8 @@ def test_the_risk_stage_never_uses_staff_words(world, sam_plan):
         assert word not in spoken
     stage = easy.sections[3].lines
     assert stage[2].text == "With someone, with teaching."  # "Accompanied, with teaching"
+    # What staff wrote about Sam ("Checks the bus time") is said as Sam would say it.
+    assert [line.text for line in stage[4:6]] == ["I check the bus time.", "I cross at the lights."]
 
 
 def test_the_routine_shown_is_the_version_in_force_now(world, sam_plan):
@@ -155,6 +157,7 @@ def test_a_decision_in_easy_read(world):
         reason="Sam chose this with picture cards.",
     )
     easy = selectors.decision_easy_read(decision)
+    assert easy.title == "What we decided"
     by_title = {s.title: [line.text for line in s.lines] for s in easy.sections}
     assert by_title["What we talked about"] == ["How should my mornings go?"]
     assert by_title["The choices"] == [
