@@ -206,7 +206,8 @@ def _week_sections(person: Person, words: _Words) -> list[Section]:
     days = dict(Weekday.choices)
     for version in support_selectors.rhythms_in_force([person.pk]):
         section = Section("My week", "calendar")
-        for entry in sorted(version.day_entries, key=lambda e: (e.day, e.time or time.min)):
+        entries = version.day_entries  # type: ignore[attr-defined]  # set by the prefetch
+        for entry in sorted(entries, key=lambda e: (e.day, e.time or time.min)):
             when = str(days[entry.day])
             if entry.time:
                 when += f" {_clock(entry.time)}"
@@ -264,11 +265,13 @@ def next_review_on(person: Person) -> date | None | bool:
         return True
     today = timezone.localdate()
     dates = [r.next_review_on for r in reviews if r.next_review_on and r.next_review_on >= today]
-    dates += list(
-        Decision.objects.filter(
+    dates += [
+        d
+        for d in Decision.objects.filter(
             person=person, status=Decision.Status.AGREED, review_by__gte=today
         ).values_list("review_by", flat=True)
-    )
+        if d is not None
+    ]
     return min(dates) if dates else None
 
 

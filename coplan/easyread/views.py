@@ -3,10 +3,13 @@ toggles, the staff page for easy-read words, and the plain-language check fragme
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from coplan.access import rules as access
 from coplan.access.models import AccessLog
 from coplan.access.rules import Action
+from coplan.accounts.models import User
 from coplan.easyread import audio, checker, selectors, services
 from coplan.easyread.forms import EasyWordsForm
 from coplan.easyread.pdf import render_pdf
@@ -24,6 +28,11 @@ from coplan.planning.models import Decision
 
 SESSION_KEY = "easyread_display"
 CHECK_MAX_CHARS = 5000
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (every view here is behind login_required)."""
+    return cast(User, request.user)
 
 
 def _display(request: HttpRequest, person: Person) -> selectors.Display:
@@ -38,7 +47,8 @@ def _display(request: HttpRequest, person: Person) -> selectors.Display:
 
 def _page(request: HttpRequest, easy: selectors.EasyRead, **extra) -> HttpResponse:
     person = easy.person
-    is_staff = access.voice_of(request.user, person).speaks_for_others
+    user = _user(request)
+    is_staff = access.voice_of(user, person).speaks_for_others
     context = {
         "easy": easy,
         "person": person,
@@ -46,7 +56,7 @@ def _page(request: HttpRequest, easy: selectors.EasyRead, **extra) -> HttpRespon
         # Staff see what still needs plainer words; the person never does.
         "checks": selectors.checked(easy) if is_staff else None,
         "is_staff_view": is_staff,
-        "may_write_words": access.can(request.user, Action.PLAN, person),
+        "may_write_words": access.can(user, Action.PLAN, person),
         **extra,
     }
     return render(request, "easyread/page.html", context)
@@ -106,7 +116,7 @@ def plan_audio(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def plan_audio_wav(request: HttpRequest, person_id: int, key: str) -> HttpResponse:
+def plan_audio_wav(request: HttpRequest, person_id: int, key: str) -> HttpResponseBase:
     person = access.get_person_for_user(
         request, person_id, Action.VIEW_PLAN, what="Easy-read plan (audio)"
     )
@@ -176,7 +186,7 @@ def display(request: HttpRequest) -> HttpResponse:
 def check(request: HttpRequest) -> HttpResponse:
     """The plain-language check of one field, as a fragment (htmx). The field is the one
     that triggered the request (HX-Trigger-Name), or `text`."""
-    if not access.is_staff_member(request.user):
+    if not access.is_staff_member(_user(request)):
         raise PermissionDenied("Only staff write the plan's words.")
     name = request.headers.get("HX-Trigger-Name") or "text"
     text = request.POST.get(name, "")[:CHECK_MAX_CHARS]
@@ -192,7 +202,7 @@ def words(request: HttpRequest, person_id: int) -> HttpResponse:
         form = EasyWordsForm(request.POST)
         if form.is_valid():
             try:
-                services.easy_words_set(person=person, by=request.user, **form.cleaned_data)
+                services.easy_words_set(person=person, by=_user(request), **form.cleaned_data)
             except ValidationError as exc:
                 form_errors_from(form, exc)
             else:

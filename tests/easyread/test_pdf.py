@@ -83,3 +83,23 @@ def test_the_demo_plans_in_pdf_and_html_are_easy_read(demo):
     text = pdf_text(response.content)
     assert ATTRIBUTION in text
     assert "What we agreed" in text
+
+
+def test_the_sentence_check_on_a_pdf_finds_a_long_sentence(world, sam_plan):
+    """Guards the check above: a line over 15 words, wrapped over two lines in the PDF, is
+    found as one sentence."""
+    from coplan.easyread import services
+    from coplan.easyread.pdf import render_pdf
+
+    services.easy_words_set(
+        person=world.person,
+        source="Breakfast first",
+        words="I have my breakfast first in the kitchen with my music on and the big light off.",
+        by=world.team_leader,
+    )
+    easy = selectors.plan_easy_read(world.person)
+    text = pdf_text(render_pdf("easyread/print.html", {"easy": easy}))
+    long = [s for s in pdf_sentences(text, easy) if len(words(s)) > MAX_WORDS]
+    assert long == [
+        "I have my breakfast first in the kitchen with my music on and the big light off."
+    ]
