@@ -208,3 +208,16 @@ def test_the_plan_reads_in_a_fixed_number_of_queries(world, sam_plan, django_ass
     RiskPlanFactory(person=world.person, by=world.team_leader, title="Cooking")
     with django_assert_num_queries(12):
         assert len(selectors.plan_easy_read(world.person).lines) > lines + 5
+
+
+def test_the_persons_page_links_to_their_easy_read(world, sam_plan):
+    url = reverse("people:detail", args=[world.person.pk])
+    html = world.client_for(world.team_leader).get(url).content.decode()
+    assert reverse("easyread:plan", args=[world.person.pk]) in html
+    assert reverse("easyread:words", args=[world.person.pk]) in html
+    html = world.client_for(world.worker).get(url).content.decode()
+    assert reverse("easyread:plan", args=[world.person.pk]) in html
+    assert reverse("easyread:words", args=[world.person.pk]) not in html
+    # The sister may see the profile, not the plan: no link to it.
+    html = world.client_for(world.sister_user).get(url).content.decode()
+    assert reverse("easyread:plan", args=[world.person.pk]) not in html
