@@ -33,7 +33,6 @@
     }
 
     function label(playing) {
-      button.setAttribute("aria-pressed", playing ? "true" : "false");
       button.innerHTML = playing
         ? '<span aria-hidden="true">❚❚</span> Stop'
         : '<span aria-hidden="true">▶</span> Listen';
