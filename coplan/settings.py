@@ -251,6 +251,11 @@ TASKS = {
     }
 }
 
+# Easy read read aloud (coplan/easyread/audio.py): espeak-ng, installed by `make
+# browser-deps`; spoken lines are cached here by the hash of their words.
+ESPEAK_NG = env_str("ESPEAK_NG", "/usr/bin/espeak-ng")
+EASYREAD_AUDIO_DIR = Path(env_str("EASYREAD_AUDIO_DIR", str(BASE_DIR / "var" / "easyread-audio")))
+
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 LOGGING = {

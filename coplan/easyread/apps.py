@@ -7,3 +7,7 @@ class EasyreadConfig(AppConfig):
 
     name = "coplan.easyread"
     label = "easyread"
+
+    def ready(self) -> None:
+        # What this stage adds to earlier stages' pages (coplan/lib/contributions).
+        from coplan.easyread import contributions  # noqa: F401

@@ -25,6 +25,16 @@ from coplan.planning.models import (
     TakingPart,
 )
 
+# Opts a field the person will read into the live plain-language check (coplan/easyread;
+# static/js/plain-check.js adds the box the result goes in).
+PLAIN_CHECK = {
+    "data-plain-check": "",
+    "hx-post": "/easy/check/",
+    "hx-trigger": "keyup changed delay:600ms",
+    "hx-target": "next .plain-check",
+    "hx-swap": "innerHTML",
+}
+
 
 def _small_textareas(form: forms.Form, rows: int = 3) -> None:
     for field in form.fields.values():
@@ -162,7 +172,11 @@ class SessionForm(VersionedForm, forms.ModelForm):
         return data
 
 
-ChoiceRowForm = _model_row_form(SessionChoice, ["label", "detail", "picture"])
+ChoiceRowForm = _model_row_form(
+    SessionChoice,
+    ["label", "detail", "picture"],
+    widgets={"label": forms.TextInput(attrs=PLAIN_CHECK)},
+)
 ChoiceFormSet = forms.formset_factory(ChoiceRowForm, extra=3, can_delete=True)
 
 
@@ -386,7 +400,10 @@ class GoalForm(VersionedForm, forms.ModelForm):
             "status",
             "status_reason",
         ]
-        widgets = {"target_date": DateInput()}
+        widgets = {
+            "target_date": DateInput(),
+            "in_own_words": forms.TextInput(attrs=PLAIN_CHECK),
+        }
         labels = {
             "scale_max": "Top of the rating scale",
             "status_reason": "Why (needed if paused or dropped)",

@@ -129,10 +129,23 @@ class TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M", **kwargs)
 
 
+# Opts a field the person will read into the live plain-language check (coplan/easyread;
+# static/js/plain-check.js adds the box the result goes in).
+PLAIN_CHECK = {
+    "data-plain-check": "",
+    "hx-post": "/easy/check/",
+    "hx-trigger": "keyup changed delay:600ms",
+    "hx-target": "next .plain-check",
+    "hx-swap": "innerHTML",
+}
+
+
 class StepForm(forms.Form):
-    title = forms.CharField(max_length=150)
+    title = forms.CharField(max_length=150, widget=forms.TextInput(attrs=PLAIN_CHECK))
     agreed_words = forms.CharField(
-        label="The words to use", widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label="The words to use",
+        widget=forms.Textarea(attrs={"rows": 2, **PLAIN_CHECK}),
+        required=False,
     )
     window_start = forms.TimeField(label="From", widget=TimeInput(), required=False)
     window_end = forms.TimeField(label="Until", widget=TimeInput(), required=False)

@@ -348,6 +348,7 @@ STAGE_DEMOS = [
     "coplan.demo.stories.delivery",
     "coplan.demo.stories.reviews",
     "coplan.demo.stories.risk",  # after planning: it builds on the agreed risk decision
+    "coplan.demo.stories.easyread",  # after support and risk: words for their lines
     "coplan.demo.stories.assurance",  # last: it checks what the others recorded
 ]
 
