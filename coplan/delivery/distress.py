@@ -11,13 +11,14 @@ the record then points at that incident.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Avg, Count, QuerySet
+from django.db.models import Count, QuerySet, Sum, Value
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -257,36 +258,38 @@ def _monday(day: date) -> date:
 
 def weekly_trend(person: Person, *, weeks: int = WEEKS, today: date | None = None) -> list[Week]:
     """Per week (Monday to Sunday), oldest first, ending with this week: the distress
-    episodes and their mean intensity, beside the routine refusals (two queries)."""
+    episodes and their mean intensity, beside the routine refusals (one query)."""
     last = _monday(today or timezone.localdate())
     first = last - timedelta(weeks=weeks - 1)
     since = timezone.make_aware(datetime.combine(first, time.min))
-    by_day = (
+    zone = timezone.get_current_timezone()
+    episodes_by_day = (
         DistressRecord.objects.filter(person=person, occurred_at__gte=since)
-        .annotate(day=TruncDate("occurred_at", tzinfo=timezone.get_current_timezone()))
+        .annotate(day=TruncDate("occurred_at", tzinfo=zone))
         .values("day")
-        .annotate(n=Count("id"), total=Avg("intensity"))
+        .annotate(n=Count("id"), total=Sum("intensity"), kind=Value("distress"))
         .order_by()
     )
-    episodes: dict[date, int] = {}
-    intensity_sum: dict[date, float] = {}
-    for row in by_day:
-        monday = _monday(row["day"])
-        episodes[monday] = episodes.get(monday, 0) + row["n"]
-        intensity_sum[monday] = intensity_sum.get(monday, 0.0) + row["total"] * row["n"]
-    refusals: dict[date, int] = {}
-    refused = (
+    refusals_by_day = (
         RoutineRun.objects.filter(
             person=person, occurred_at__gte=since, outcome=RoutineRun.Outcome.REFUSED
         )
-        .annotate(day=TruncDate("occurred_at", tzinfo=timezone.get_current_timezone()))
+        .annotate(day=TruncDate("occurred_at", tzinfo=zone))
         .values("day")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), total=Count("id"), kind=Value("refusal"))
         .order_by()
     )
-    for row in refused:
+    episodes: dict[date, int] = defaultdict(int)
+    intensity_sum: dict[date, int] = defaultdict(int)
+    refusals: dict[date, int] = defaultdict(int)
+    # One query for both: the person page shows this beside everything else.
+    for row in episodes_by_day.union(refusals_by_day, all=True):
         monday = _monday(row["day"])
-        refusals[monday] = refusals.get(monday, 0) + row["n"]
+        if row["kind"] == "distress":
+            episodes[monday] += row["n"]
+            intensity_sum[monday] += row["total"]
+        else:
+            refusals[monday] += row["n"]
     found = []
     for i in range(weeks):
         monday = first + timedelta(weeks=i)
