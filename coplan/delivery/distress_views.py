@@ -139,6 +139,10 @@ def _prefill(request: HttpRequest, person: Person) -> dict[str, Any]:
     if routine_id is not None:
         found["initial"]["plan_link"] = f"routine:{routine_id}:{step_id or ''}"
     activity_id = query_int(data.get("activity"))
+    chosen = data.get("plan_link") or ""
+    if request.method == "POST" and chosen.startswith("activity:"):
+        # An older activity chosen from ?activity= stays a choice when the form is sent.
+        activity_id = query_int(chosen.removeprefix("activity:"))
     if activity_id is not None:
         activity = ActivityRecord.objects.filter(pk=activity_id, person=person).first()
         if activity is not None:
