@@ -40,7 +40,8 @@ INTENSITY_HELP: dict[int, str] = {
     "agreed support.",
     3: "Shouting, crying, refusing or pushing things away; needs active support and space.",
     4: "Hard to reach for a while; may throw or damage things; other people kept at a distance.",
-    5: "At risk of harm to themselves or others; the agreed emergency steps were needed.",
+    5: "Harm to themselves or others was likely or happened; the agreed emergency steps "
+    "were needed.",
 }
 INTENSITY_RANGE = "Choose how intense it was, from 1 (unsettled) to 5 (severe distress)."
 DURATION_RANGE = "Give how long it lasted in minutes, from 0 to 1440 (a day)."

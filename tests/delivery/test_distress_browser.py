@@ -39,6 +39,9 @@ def test_distress_and_house_handover_pages_on_a_phone(page, live_server, world):
             idempotency_key=uuid.uuid4(),
             by=world.worker,
         )
+    # On a loaded machine the first page of a fresh browser can take longer than 10 s.
+    page.set_default_timeout(60_000)
+    page.goto(f"{live_server.url}/accounts/login/")
     login(page, live_server, "worker")
     problems = []
     person = world.person.pk
