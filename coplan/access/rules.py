@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
@@ -513,7 +513,8 @@ def get_house_for_user(
     user's role in that service must allow `action` (an agency worker's only while their
     booked shift runs). 404 when they have no role there, 403 when their role does not allow
     it. A read is logged for every person the page shows."""
-    service = get_service_for_user(request.user, service_id, action)
+    user = cast(User, request.user)  # behind login_required, or the API's token auth
+    service = get_service_for_user(user, service_id, action)
     people = list(
         Person.objects.filter(service=service, is_active=True)
         .select_related("service")
@@ -522,7 +523,7 @@ def get_house_for_user(
     if log and _is_read(request):
         AccessLog.objects.bulk_create(
             AccessLog(
-                user=request.user,
+                user=user,
                 person=p,
                 what=what[:200],
                 action=_read_kind(request),

@@ -193,9 +193,9 @@ def incident_prefill(record: DistressRecord) -> dict[str, Any]:
         "what_happened": happened,
         "actions_taken": record.what_helped,
     }
-    if record.routine_version_id:
+    if record.routine_version is not None:
         initial["plan_element"] = f"routine:{record.routine_version.routine_id}"
-    elif record.rhythm_version_id:
+    elif record.rhythm_version is not None:
         initial["plan_element"] = f"rhythm:{record.rhythm_version.rhythm_id}"
     return initial
 

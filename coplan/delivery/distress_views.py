@@ -5,7 +5,7 @@ incident from this"."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from coplan.access import rules as access
 from coplan.access.rules import Action
+from coplan.accounts.models import User
 from coplan.delivery import distress, services
 from coplan.delivery.forms import IncidentForm, RecordForm
 from coplan.delivery.models import ActivityRecord, DistressRecord, RoutineRun
@@ -99,7 +100,9 @@ class DistressForm(RecordForm):
         for a in activities:
             when = timezone.localtime(a.occurred_at)
             choices.append((f"activity:{a.pk}", f"Activity: {a.offered} ({when:%a %H:%M})"))
-        self.fields["plan_link"].choices = choices
+        plan_link = self.fields["plan_link"]
+        assert isinstance(plan_link, forms.ChoiceField)
+        plan_link.choices = choices
 
     def links(self) -> dict[str, Any]:
         chosen = self.cleaned_data.get("plan_link") or ""
@@ -178,10 +181,14 @@ def _form(request: HttpRequest, person: Person) -> DistressForm:
 
 def _may_record(request: HttpRequest, person: Person) -> str | None:
     try:
-        services.recording_booking(person=person, by=request.user)
+        services.recording_booking(person=person, by=_user(request))
     except PermissionDenied as exc:
         return str(exc)
     return None
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)  # every view here is behind login_required
 
 
 @login_required
@@ -195,7 +202,7 @@ def distress_new(request: HttpRequest, person_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             record = distress.distress_record_create(
-                person=person, by=request.user, **form.record_kwargs()
+                person=person, by=_user(request), **form.record_kwargs()
             )
         except ValidationError as exc:
             form_errors_from(form, exc)
@@ -212,7 +219,7 @@ def distress_new(request: HttpRequest, person_id: int) -> HttpResponse:
         "delivery/distress_form.html",
         {
             "person": person,
-            "caps": access.capabilities(request.user, person),
+            "caps": access.capabilities(_user(request), person),
             "form": form,
             "title": "Record distress",
         },
@@ -230,7 +237,7 @@ def distress_list(request: HttpRequest, person_id: int) -> HttpResponse:
         "delivery/distress_list.html",
         {
             "person": person,
-            "caps": access.capabilities(request.user, person),
+            "caps": access.capabilities(_user(request), person),
             "records": list(distress.records_for_person(person)[:100]),
             "weeks": weeks,
             "chart": distress.trend_chart(weeks),
@@ -252,7 +259,7 @@ def distress_detail(request: HttpRequest, person_id: int, record_id: int) -> Htt
     return render(
         request,
         "delivery/distress_detail.html",
-        {"person": person, "caps": access.capabilities(request.user, person), "record": record},
+        {"person": person, "caps": access.capabilities(_user(request), person), "record": record},
     )
 
 
@@ -284,7 +291,9 @@ def distress_incident(request: HttpRequest, person_id: int, record_id: int) -> H
     )
     if request.method == "POST" and form.is_valid():
         try:
-            distress.distress_incident_start(record=record, by=request.user, **form.record_kwargs())
+            distress.distress_incident_start(
+                record=record, by=_user(request), **form.record_kwargs()
+            )
         except ValidationError as exc:
             form_errors_from(form, exc)
         except Conflict as exc:
@@ -300,7 +309,7 @@ def distress_incident(request: HttpRequest, person_id: int, record_id: int) -> H
         "delivery/distress_incident.html",
         {
             "person": person,
-            "caps": access.capabilities(request.user, person),
+            "caps": access.capabilities(_user(request), person),
             "form": form,
             "record": record,
             "title": "Start an incident from this",

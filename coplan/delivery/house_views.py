@@ -4,7 +4,7 @@ it is one tap from the shift view and one to save)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from coplan.access import rules as access
 from coplan.access.rules import Action
+from coplan.accounts.models import User
 from coplan.delivery import house
 from coplan.delivery.idempotency import new_key
 from coplan.lib.errors import Conflict
@@ -58,6 +59,10 @@ def _minute(moment: Any) -> Any:
     return timezone.localtime(moment).replace(second=0, microsecond=0)
 
 
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)  # every view here is behind login_required
+
+
 @login_required
 def house_handover(request: HttpRequest, service_id: int) -> HttpResponse:
     """GET: the house's shift for whoever may read shift records there; POST: the house note,
@@ -72,10 +77,12 @@ def house_handover(request: HttpRequest, service_id: int) -> HttpResponse:
     service = the_house.service
     hours = query_int(request.GET.get("hours"))
     start, end = house.shift_window(
-        request.user, service, hours=hours if hours in house.WINDOW_HOURS else None
+        _user(request), service, hours=hours if hours in house.WINDOW_HOURS else None
     )
     data = house.house_shift(service, the_house.people, start=start, end=end)
-    may_write = access.services_for_user(request.user, Action.RECORD).filter(pk=service.pk).exists()
+    may_write = (
+        access.services_for_user(_user(request), Action.RECORD).filter(pk=service.pk).exists()
+    )
     form = HouseHandoverForm(
         request.POST if writing else None,
         initial={
@@ -86,7 +93,7 @@ def house_handover(request: HttpRequest, service_id: int) -> HttpResponse:
     )
     if writing and form.is_valid():
         try:
-            house.house_handover_write(service=service, by=request.user, **form.cleaned_data)
+            house.house_handover_write(service=service, by=_user(request), **form.cleaned_data)
         except ValidationError as exc:
             form_errors_from(form, exc)
         except Conflict as exc:

@@ -357,13 +357,13 @@ class DistressRecord(ShiftRecord):
 
     @property
     def plan_element(self) -> str:
-        if self.routine_version_id:
-            step = f", at “{self.routine_step.title}”" if self.routine_step_id else ""
-            return f"{self.routine_version}{step}"
-        if self.rhythm_version_id:
-            entry = f", at “{self.rhythm_entry.activity}”" if self.rhythm_entry_id else ""
-            return f"{self.rhythm_version}{entry}"
-        if self.activity_record_id:
+        if self.routine_version is not None:
+            step = self.routine_step
+            return f"{self.routine_version}{f', at “{step.title}”' if step else ''}"
+        if self.rhythm_version is not None:
+            entry = self.rhythm_entry
+            return f"{self.rhythm_version}{f', at “{entry.activity}”' if entry else ''}"
+        if self.activity_record is not None:
             return f"Activity: {self.activity_record.offered}"
         return ""
 
