@@ -559,3 +559,42 @@ def may_change_account(user: User, account: User) -> bool:
 def may_grant(user: User, service_id: int, role: str) -> bool:
     """Whether `user` may give someone `role` in a service: only a role they hold there."""
     return user.is_superuser or _context(user).service_roles.get(service_id) == role
+
+
+# A house (service) at once -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class House:
+    """A service the requesting user may act in, and everyone supported there now."""
+
+    service: Service
+    people: list[Person]
+
+
+def get_house_for_user(
+    request: HttpRequest, service_id: int, action: Action, *, what: str, log: bool = True
+) -> House:
+    """A service and its people, for a page about the whole house (the house handover): the
+    user's role in that service must allow `action` (an agency worker's only while their
+    booked shift runs). 404 when they have no role there, 403 when their role does not allow
+    it. A read is logged for every person the page shows."""
+    user = cast(User, request.user)  # behind login_required, or the API's token auth
+    service = get_service_for_user(user, service_id, action)
+    people = list(
+        Person.objects.filter(service=service, is_active=True)
+        .select_related("service")
+        .order_by("given_name", "family_name")
+    )
+    if log and _is_read(request):
+        AccessLog.objects.bulk_create(
+            AccessLog(
+                user=user,
+                person=p,
+                what=what[:200],
+                action=_read_kind(request),
+                path=request.path[:500],
+            )
+            for p in people
+        )
+    return House(service=service, people=people)

@@ -4,8 +4,9 @@ Each write needs an `Idempotency-Key` header (a new UUID per record). Sending th
 and body again answers the first record with the same status; the same key with a
 different body answers 409."""
 
-from datetime import datetime
+from datetime import date, datetime
 from datetime import time as TimeOfDay
+from typing import cast
 from uuid import UUID
 
 from django.http import HttpRequest
@@ -15,10 +16,11 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from coplan.access import rules as access
 from coplan.access.rules import Action
-from coplan.delivery import selectors, services
+from coplan.accounts.models import User
+from coplan.delivery import distress, house, selectors, services
 from coplan.delivery.models import ActivityRecord, Incident, RoutineRun
 from coplan.support import selectors as support_selectors
-from coplan.support.models import ActivityRhythm, RhythmEntry, Routine
+from coplan.support.models import ActivityRhythm, RhythmEntry, Routine, RoutineStep
 
 router = Router(tags=["delivery"])
 
@@ -524,3 +526,235 @@ def list_activity_records(request: HttpRequest, person_id: int):
         request, person_id, Action.VIEW_RECORDS, what="Activity records"
     )
     return ActivityRecord.objects.filter(person=person)
+
+
+# Distress records and the house handover
+
+
+def _me(request: HttpRequest) -> User:
+    return cast(User, request.user)  # the API's token auth has run
+
+
+class DistressRecordOut(RecordOut):
+    intensity: int = Field(description="1 unsettled ... 5 severe distress: at risk of harm")
+    intensity_words: str
+    before: str
+    what_person_did: str
+    what_helped: str
+    duration_minutes: int
+    routine_version_id: int | None
+    routine_step_id: int | None
+    routine_run_id: int | None
+    rhythm_version_id: int | None
+    rhythm_entry_id: int | None
+    activity_record_id: int | None
+    incident_id: int | None
+
+    @staticmethod
+    def resolve_intensity_words(obj) -> str:
+        return obj.get_intensity_display()
+
+
+class DistressRecordIn(Schema):
+    intensity: int = Field(description="1 (unsettled) to 5 (severe distress: at risk of harm)")
+    before: str = Field(min_length=1, description="What happened before: the setting, a trigger")
+    what_person_did: str = Field(min_length=1)
+    what_helped: str = Field(min_length=1)
+    duration_minutes: int = Field(description="How long it lasted, 0 to 1440 minutes")
+    routine_id: int | None = None
+    step_id: int | None = None
+    routine_run_id: int | None = None
+    activity_record_id: int | None = None
+    occurred_at: datetime | None = None
+
+
+@router.post("/people/{person_id}/distress-records", response={201: DistressRecordOut})
+def record_distress(request: HttpRequest, person_id: int, payload: DistressRecordIn):
+    """An episode of distress (positive behaviour support), optionally at a routine step or
+    an activity. Idempotent: send an `Idempotency-Key` header."""
+    person = access.get_person_for_user(request, person_id, Action.RECORD)
+    data = payload.dict()
+    step_id, run_id, activity_id = (
+        data.pop("step_id"),
+        data.pop("routine_run_id"),
+        data.pop("activity_record_id"),
+    )
+    step = (
+        get_object_or_404(
+            RoutineStep.objects.select_related("version__routine"),
+            pk=step_id,
+            version__routine__person=person,
+        )
+        if step_id is not None
+        else None
+    )
+    run = (
+        get_object_or_404(
+            RoutineRun.objects.select_related("routine_version"), pk=run_id, person=person
+        )
+        if run_id is not None
+        else None
+    )
+    activity = (
+        get_object_or_404(ActivityRecord, pk=activity_id, person=person)
+        if activity_id is not None
+        else None
+    )
+    return Status(
+        201,
+        distress.distress_record_create(
+            person=person,
+            routine=_routine(person, data.pop("routine_id")),
+            step=step,
+            routine_run=run,
+            activity=activity,
+            idempotency_key=_key(request),
+            by=_me(request),
+            **data,
+        ),
+    )
+
+
+@router.get("/people/{person_id}/distress-records", response=list[DistressRecordOut])
+@paginate(PageNumberPagination)
+def list_distress_records(request: HttpRequest, person_id: int):
+    person = access.get_person_for_user(
+        request, person_id, Action.VIEW_RECORDS, what="Distress records"
+    )
+    return distress.records_for_person(person)
+
+
+@router.get("/people/{person_id}/distress-records/{record_id}", response=DistressRecordOut)
+def read_distress_record(request: HttpRequest, person_id: int, record_id: int):
+    return access.get_object_for_user(
+        request,
+        distress.records_for_person_any(),
+        record_id,
+        Action.VIEW_RECORDS,
+        person_id=person_id,
+        what="Distress record",
+    )
+
+
+class DistressWeekOut(Schema):
+    starts: date
+    episodes: int
+    mean_intensity: float | None
+    refusals: int
+
+
+@router.get("/people/{person_id}/distress-trend", response=list[DistressWeekOut])
+def distress_trend(request: HttpRequest, person_id: int):
+    """Per week, the last 8 weeks: distress episodes, their mean intensity, and refusals."""
+    person = access.get_person_for_user(
+        request, person_id, Action.VIEW_RECORDS, what="Distress trend"
+    )
+    return distress.weekly_trend(person)
+
+
+class HouseHandoverOut(Schema):
+    id: int
+    uid: UUID
+    version: int
+    service_id: int
+    written_by_id: int
+    booking_id: int | None
+    shift_start: datetime
+    shift_end: datetime
+    summary: str
+    outstanding: str
+    for_next_shift: str
+    created_at: datetime
+
+
+class HouseHandoverIn(Schema):
+    shift_start: datetime
+    shift_end: datetime
+    summary: str = Field(min_length=1)
+    outstanding: str = ""
+    for_next_shift: str = ""
+
+
+class HousePersonOut(Schema):
+    person_id: int
+    display_name: str
+    routines_due: int
+    routines_run: int
+    steps_as_agreed: int
+    steps_not_as_agreed: int
+    refusals: int
+    activities_offered: int
+    activities_chosen: int
+    activities_declined: int
+    distress_episodes: list[int] = Field(description="Ids of the distress records")
+    incidents: list[int]
+    outstanding: list[str]
+    last_handover: HandoverBrief | None
+
+
+class HouseShiftOut(Schema):
+    service_id: int
+    start: datetime
+    end: datetime
+    latest_house_handover: HouseHandoverOut | None
+    people: list[HousePersonOut]
+
+
+@router.get("/services/{service_id}/handover", response=HouseShiftOut)
+def read_house_handover(request: HttpRequest, service_id: int):
+    """The house's shift: each person's plan kept or not, what is outstanding, the latest
+    per-person handover note, and the latest house handover."""
+    the_house = access.get_house_for_user(
+        request, service_id, Action.VIEW_RECORDS, what="House handover"
+    )
+    start, end = house.shift_window(_me(request), the_house.service)
+    data = house.house_shift(the_house.service, the_house.people, start=start, end=end)
+    return {
+        "service_id": the_house.service.pk,
+        "start": data.start,
+        "end": data.end,
+        "latest_house_handover": data.latest,
+        "people": [
+            {
+                "person_id": p.person.pk,
+                "display_name": p.person.display_name,
+                "routines_due": p.routines_due,
+                "routines_run": p.routines_run,
+                "steps_as_agreed": p.steps_as_agreed,
+                "steps_not_as_agreed": p.steps_not_as_agreed,
+                "refusals": p.refusals,
+                "activities_offered": p.offered,
+                "activities_chosen": p.chosen,
+                "activities_declined": p.declined,
+                "distress_episodes": [d.pk for d in p.distress],
+                "incidents": [i.pk for i in p.incidents],
+                "outstanding": p.outstanding,
+                "last_handover": (
+                    {
+                        "summary": p.last_handover.summary,
+                        "watch_for": p.last_handover.watch_for,
+                        "occurred_at": p.last_handover.occurred_at,
+                        "recorded_by": str(p.last_handover.recorded_by),
+                    }
+                    if p.last_handover
+                    else None
+                ),
+            }
+            for p in data.people
+        ],
+    }
+
+
+@router.post("/services/{service_id}/house-handovers", response={201: HouseHandoverOut})
+def write_house_handover(request: HttpRequest, service_id: int, payload: HouseHandoverIn):
+    """The outgoing worker's note for the whole house. Idempotent: send an
+    `Idempotency-Key` header."""
+    service = access.get_house_for_user(
+        request, service_id, Action.RECORD, what="House handover", log=False
+    ).service
+    return Status(
+        201,
+        house.house_handover_write(
+            service=service, idempotency_key=_key(request), by=_me(request), **payload.dict()
+        ),
+    )

@@ -1,4 +1,6 @@
-"""What shift delivery adds to earlier stages' pages (see coplan/lib/contributions)."""
+"""What shift delivery adds to other stages' pages (see coplan/lib/contributions): agency
+briefings not yet acknowledged on the today page, the distress trend on the person page, and
+the latest house handover at the top of the shift view."""
 
 from __future__ import annotations
 
@@ -9,9 +11,12 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
-from coplan.accounts.models import Membership, ShiftBooking
+from coplan.access.rules import Action
+from coplan.accounts.models import Membership, Service, ShiftBooking
+from coplan.delivery import distress, house
 from coplan.delivery.models import BriefingAcknowledgement
-from coplan.lib.contributions import TodayRow, TodaySection, contribute
+from coplan.lib.contributions import Panel, TodayRow, TodaySection, contribute
+from coplan.people.models import Person
 
 
 @contribute("access.today", order=50)
@@ -50,4 +55,38 @@ def briefings_not_acknowledged(*, services: list[int], today: date, **_: Any) ->
             for b in bookings
         ],
         empty="Every agency worker on shift today has confirmed their briefing.",
+    )
+
+
+@contribute("people.person_detail", order=20)
+def distress_trend(*, person: Person, caps: frozenset[Action], **_: Any) -> Panel | None:
+    """Distress episodes and their mean intensity per week, beside routine refusals."""
+    if Action.VIEW_RECORDS not in caps:
+        return None
+    weeks = distress.weekly_trend(person)
+    return Panel(
+        "delivery/distress_trend.html",
+        {
+            "person": person,
+            "weeks": weeks,
+            "chart": distress.trend_chart(weeks),
+            "any_data": any(w.episodes or w.refusals for w in weeks),
+            "may_record": Action.RECORD in caps,
+        },
+    )
+
+
+@contribute("delivery.shift_top", order=20)
+def latest_house_handover(*, people: list[Person], **_: Any) -> Panel | None:
+    """The next shift reads the outgoing worker's house note first (after any missed travel
+    check-in, which needs acting on at once)."""
+    service_ids = sorted({p.service_id for p in people})
+    if not service_ids:
+        return None
+    return Panel(
+        "delivery/house_shift_top.html",
+        {
+            "house_handovers": house.shown_on_shift(service_ids),
+            "house_services": list(Service.objects.filter(pk__in=service_ids).order_by("name")),
+        },
     )

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -281,3 +281,123 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.scope})"
+
+
+class DistressRecord(ShiftRecord):
+    """An episode of distress, in positive behaviour support terms: what happened before
+    (the setting and the trigger), what the person did, what helped afterwards, how long it
+    lasted and how intense it was, and the part of the plan involved, if one was. Trended
+    beside routine refusals, so a change of plan can be seen to help (or not)."""
+
+    class Intensity(models.IntegerChoices):
+        UNSETTLED = 1, "1: Unsettled"
+        ANXIOUS = 2, "2: Anxious or upset"
+        DISTRESSED = 3, "3: Distressed"
+        VERY_DISTRESSED = 4, "4: Very distressed"
+        SEVERE = 5, "5: Severe distress: at risk of harm"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="distress_records")
+    intensity = models.PositiveSmallIntegerField(choices=Intensity.choices)
+    before = models.TextField("what happened before (the setting, any trigger)")
+    what_person_did = models.TextField("what the person did")
+    what_helped = models.TextField("what helped afterwards")
+    duration_minutes = models.PositiveIntegerField("how long it lasted (minutes)")
+    routine_version = models.ForeignKey(
+        RoutineVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    routine_step = models.ForeignKey(
+        "support.RoutineStep",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The step of the routine it happened at, if one.",
+    )
+    routine_run = models.ForeignKey(
+        RoutineRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rhythm_version = models.ForeignKey(
+        RhythmVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rhythm_entry = models.ForeignKey(
+        RhythmEntry, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    activity_record = models.ForeignKey(
+        ActivityRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    incident = models.ForeignKey(
+        Incident,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="distress_records",
+        help_text="The incident started from this record, if one was.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["person", "-occurred_at"], name="distress_person_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(intensity__gte=1, intensity__lte=5), name="distress_intensity_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__lte=24 * 60), name="distress_duration_a_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(routine_version__isnull=True) | Q(rhythm_version__isnull=True),
+                name="distress_one_plan_element",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Distress ({self.get_intensity_display()})"
+
+    @property
+    def plan_element(self) -> str:
+        if self.routine_version is not None:
+            step = self.routine_step
+            return f"{self.routine_version}{f', at “{step.title}”' if step else ''}"
+        if self.rhythm_version is not None:
+            entry = self.rhythm_entry
+            return f"{self.rhythm_version}{f', at “{entry.activity}”' if entry else ''}"
+        if self.activity_record is not None:
+            return f"Activity: {self.activity_record.offered}"
+        return ""
+
+
+class HouseHandover(CareRecord):
+    """The outgoing worker's note for the whole house (service) at the end of a shift: how it
+    went, what is outstanding, and what the next shift should know. The next shift sees the
+    latest first on the shift view."""
+
+    service = models.ForeignKey(
+        "accounts.Service", on_delete=models.CASCADE, related_name="house_handovers"
+    )
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    booking = models.ForeignKey(
+        ShiftBooking, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    shift_start = models.DateTimeField("shift started")
+    shift_end = models.DateTimeField("shift ended")
+    summary = models.TextField("how the shift went in the house")
+    outstanding = models.TextField("still to do", blank=True)
+    for_next_shift = models.TextField("for the next shift", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-shift_end", "-id"]
+        indexes = [models.Index(fields=["service", "-shift_end"], name="househandover_service_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(shift_end__gt=F("shift_start")), name="househandover_window"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} handover, {self.shift_end:%d %b %H:%M}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coplan.delivery import views
+from coplan.delivery import distress_views, house_views, views
 
 app_name = "delivery"
 
@@ -20,4 +20,18 @@ urlpatterns = [
     path("people/<int:person_id>/record/not-practical/", views.record_flag, name="record_flag"),
     path("people/<int:person_id>/handover/", views.handover, name="handover"),
     path("people/<int:person_id>/delivery/", views.delivery_report, name="report"),
+    # Distress records and the house handover
+    path("people/<int:person_id>/distress/", distress_views.distress_list, name="distress_list"),
+    path("people/<int:person_id>/distress/new/", distress_views.distress_new, name="distress_new"),
+    path(
+        "people/<int:person_id>/distress/<int:record_id>/",
+        distress_views.distress_detail,
+        name="distress_detail",
+    ),
+    path(
+        "people/<int:person_id>/distress/<int:record_id>/incident/",
+        distress_views.distress_incident,
+        name="distress_incident",
+    ),
+    path("services/<int:service_id>/handover/", house_views.house_handover, name="house_handover"),
 ]

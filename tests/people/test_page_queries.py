@@ -13,7 +13,7 @@ from tests.factories import PracticeSessionFactory, RiskPlanFactory
 
 # The most each page may take today; a change that needs more should say why.
 HISTORY_QUERIES = 16  # with the unread notifications count in the header
-PERSON_PAGE_QUERIES = 16
+PERSON_PAGE_QUERIES = 17  # 16, and the distress trend beside refusals (one query)
 
 
 @pytest.fixture

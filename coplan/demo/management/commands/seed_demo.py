@@ -346,6 +346,7 @@ STAGE_DEMOS = [
     "coplan.demo.stories.planning",
     "coplan.demo.stories.support",
     "coplan.demo.stories.delivery",
+    "coplan.demo.stories.distress",  # after delivery: it links to its activity records
     "coplan.demo.stories.reviews",
     "coplan.demo.stories.risk",  # after planning: it builds on the agreed risk decision
     "coplan.demo.stories.easyread",  # after support and risk: words for their lines
