@@ -27,6 +27,11 @@ MARK_COLOUR = "#6b2c91"
 
 _PROLOGUE = re.compile(r"^.*?(?=<svg)", re.S)
 _STYLE = re.compile(r"<style[^>]*>.*?</style>", re.S)
+# matplotlib names every element (figure_1, axes_1...): the same names in each chart, so
+# two charts on a page would repeat ids. Nothing refers to them; they go.
+_NAMED = re.compile(
+    r'\s+id="(?:figure|patch|axes|matplotlib\.axis|xtick|ytick|line2d|text|legend)_\d+"'
+)
 _SIZE = re.compile(r'<svg([^>]*?)\s(width|height)="[^"]*"')
 
 
@@ -81,6 +86,7 @@ def series_svg(series: Series, *, chart_id: str) -> str:
         fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
     svg = _PROLOGUE.sub("", out.getvalue(), count=1)
     svg = _STYLE.sub("", svg)
+    svg = _NAMED.sub("", svg)
     # Scales to its container; the viewBox keeps its shape.
     svg = _SIZE.sub(r"<svg\1", svg, count=1)
     svg = _SIZE.sub(r"<svg\1", svg, count=1)

@@ -29,7 +29,9 @@ def make_pack(world, client, django_capture_on_commit_callbacks, *, url=None, us
     start, end = period()
     url = url or f"/assurance/people/{world.person.pk}/packs/"
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"start": start, "end": end, "client_key": "8d9a6c1e-2f4b-4c1e-9e0a-1b2c3d4e5f60"})
+        response = client.post(
+            url, {"start": start, "end": end, "client_key": "8d9a6c1e-2f4b-4c1e-9e0a-1b2c3d4e5f60"}
+        )
     assert response.status_code == 302, response.content[:500]
     return EvidencePack.objects.latest("id"), response
 
@@ -70,8 +72,13 @@ def test_a_manager_makes_a_pack_whose_pdf_holds_options_reasons_statements_and_c
         for option in decision.options.all():
             assert option.label in text
         assert decision.reason in text
-    for statement in ["Person-centred care", "Independence, choice and control", "Learning culture",
-                      "Monitoring and improving outcomes", "Governance, management and sustainability"]:
+    for statement in [
+        "Person-centred care",
+        "Independence, choice and control",
+        "Learning culture",
+        "Monitoring and improving outcomes",
+        "Governance, management and sustainability",
+    ]:
         assert statement in text
     assert "Processes" in text and "People's experience" in text and "Outcomes" in text
     assert pack.checksum in text.replace(" ", "") or pack.checksum in text
@@ -134,8 +141,14 @@ def test_the_verification_page_accepts_the_checksum_and_rejects_a_changed_one(
 def test_progress_is_shown_while_the_pack_is_made(world):
     start, end = period()
     pack = EvidencePack.objects.create(
-        service=world.service_a, person=world.person, start=start, end=end,
-        made_by=world.manager, made_by_name="Mona Manager", progress=40, step="Trends",
+        service=world.service_a,
+        person=world.person,
+        start=start,
+        end=end,
+        made_by=world.manager,
+        made_by_name="Mona Manager",
+        progress=40,
+        step="Trends",
         status=EvidencePack.Status.BUILDING,
     )
     client = world.client_for(world.manager)
@@ -148,30 +161,44 @@ def test_progress_is_shown_while_the_pack_is_made(world):
     assert done["HX-Refresh"] == "true"
 
 
-@pytest.mark.parametrize("who", ["worker", "team_leader", "agency_now", "sister_user", "person_user"])
+@pytest.mark.parametrize(
+    "who", ["worker", "team_leader", "agency_now", "sister_user", "person_user"]
+)
 def test_only_managers_and_quality_leads_make_packs(world, who, django_capture_on_commit_callbacks):
     start, end = period()
     client = world.client_for(getattr(world, who))
-    response = client.post(f"/assurance/people/{world.person.pk}/packs/", {"start": start, "end": end})
+    response = client.post(
+        f"/assurance/people/{world.person.pk}/packs/", {"start": start, "end": end}
+    )
     assert response.status_code in (403, 404)
     assert not EvidencePack.objects.exists()
 
 
 def test_the_other_services_staff_and_anonymous_make_no_pack(world):
     start, end = period()
-    assert world.client_for(world.outsider).post(
-        f"/assurance/services/{world.service_a.pk}/packs/", {"start": start, "end": end}
-    ).status_code == 404
-    assert world.client_for(None).post(
-        f"/assurance/people/{world.person.pk}/packs/", {"start": start, "end": end}
-    ).status_code == 302
+    assert (
+        world.client_for(world.outsider)
+        .post(f"/assurance/services/{world.service_a.pk}/packs/", {"start": start, "end": end})
+        .status_code
+        == 404
+    )
+    assert (
+        world.client_for(None)
+        .post(f"/assurance/people/{world.person.pk}/packs/", {"start": start, "end": end})
+        .status_code
+        == 302
+    )
     assert not EvidencePack.objects.exists()
 
 
-def test_a_quality_lead_makes_a_whole_service_pack(world, decisions, django_capture_on_commit_callbacks):
+def test_a_quality_lead_makes_a_whole_service_pack(
+    world, decisions, django_capture_on_commit_callbacks
+):
     client = world.client_for(world.quality_lead)
     pack, _ = make_pack(
-        world, client, django_capture_on_commit_callbacks,
+        world,
+        client,
+        django_capture_on_commit_callbacks,
         url=f"/assurance/services/{world.service_a.pk}/packs/",
     )
     assert pack.person is None and pack.is_ready
@@ -182,8 +209,14 @@ def test_a_quality_lead_makes_a_whole_service_pack(world, decisions, django_capt
 
 def _body_queries(world, count, django_assert_max_num_queries):
     start, end = period()
-    pack = EvidencePack(service=world.service_a, person=world.person, start=start, end=end,
-                        made_by=world.manager, made_by_name="M")
+    pack = EvidencePack(
+        service=world.service_a,
+        person=world.person,
+        start=start,
+        end=end,
+        made_by=world.manager,
+        made_by_name="M",
+    )
     ps = packs.pack_scope(pack)
     with django_assert_max_num_queries(100) as queries:
         packs.render_body(pack, packs.build_sections(ps))
@@ -203,6 +236,10 @@ def test_the_pack_content_costs_the_same_queries_for_one_decision_or_three(
 
 def test_a_section_names_only_real_cqc_statements_and_categories():
     with pytest.raises(ValueError):
-        packs.Section(key="x", title="x", statements=["Being nice"], category=packs.PROCESSES, template="")
+        packs.Section(
+            key="x", title="x", statements=["Being nice"], category=packs.PROCESSES, template=""
+        )
     with pytest.raises(ValueError):
-        packs.Section(key="x", title="x", statements=["Learning culture"], category="Vibes", template="")
+        packs.Section(
+            key="x", title="x", statements=["Learning culture"], category="Vibes", template=""
+        )
