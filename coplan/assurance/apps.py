@@ -7,3 +7,7 @@ class AssuranceConfig(AppConfig):
 
     name = "coplan.assurance"
     label = "assurance"
+
+    def ready(self) -> None:
+        # What this stage adds to earlier stages' pages (coplan/lib/contributions).
+        from coplan.assurance import contributions  # noqa: F401

@@ -153,7 +153,7 @@ def test_progress_is_shown_while_the_pack_is_made(world):
     )
     client = world.client_for(world.manager)
     page = client.get(f"/assurance/packs/{pack.pk}/").content.decode()
-    assert 'hx-get="/assurance/packs/%d/status/"' % pack.pk in page and "40% done" in page
+    assert f'hx-get="/assurance/packs/{pack.pk}/status/"' in page and "40% done" in page
     status = client.get(f"/assurance/packs/{pack.pk}/status/", HTTP_HX_REQUEST="true")
     assert "40% done" in status.content.decode() and "HX-Refresh" not in status
     EvidencePack.objects.filter(pk=pack.pk).update(status=EvidencePack.Status.READY, progress=100)
