@@ -243,3 +243,82 @@ def test_a_section_names_only_real_cqc_statements_and_categories():
         packs.Section(
             key="x", title="x", statements=["Learning culture"], category="Vibes", template=""
         )
+
+
+# The API -----------------------------------------------------------------------------------
+
+
+class Api:
+    def __init__(self, user):
+        import json
+
+        from django.test import Client
+
+        from coplan.accounts.services import api_token_create
+
+        self.json = json
+        self.client = Client()
+        self.headers = {}
+        if user is not None:
+            _, secret = api_token_create(user=user, name="test")
+            self.headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+    def get(self, path):
+        return self.client.get("/api/v1/assurance" + path, **self.headers)
+
+    def post(self, path, body, **headers):
+        return self.client.post(
+            "/api/v1/assurance" + path,
+            self.json.dumps(body),
+            content_type="application/json",
+            **self.headers,
+            **headers,
+        )
+
+
+def test_the_api_starts_a_pack_once_per_key_and_fetches_it(
+    world, decisions, django_capture_on_commit_callbacks
+):
+    api = Api(world.manager)
+    start, end = period()
+    body = {"start": str(start), "end": str(end)}
+    key = {"HTTP_IDEMPOTENCY_KEY": "2b1f7c9e-6a1d-4f0e-8a55-3c2d1e0f9a88"}
+    with django_capture_on_commit_callbacks(execute=True):
+        first = api.post(f"/people/{world.person.pk}/packs", body, **key)
+    assert first.status_code == 202, first.content
+    again = api.post(f"/people/{world.person.pk}/packs", body, **key)
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    assert EvidencePack.objects.count() == 1
+    pack_id = first.json()["id"]
+    status = api.get(f"/packs/{pack_id}").json()
+    assert status["status"] == "ready" and len(status["checksum"]) == 64
+    html = api.get(f"/packs/{pack_id}/html")
+    assert "Swimming at the leisure centre" in html.content.decode()
+    assert html["X-Checksum-SHA256"] == status["checksum"]
+    pdf = api.get(f"/packs/{pack_id}/pdf")
+    assert pdf.content.startswith(b"%PDF-")
+
+
+def test_the_api_gives_trends_as_json(world, decisions):
+    api = Api(world.quality_lead)
+    response = api.get(f"/people/{world.person.pk}/trends?start=2026-01-05&end=2026-03-01")
+    assert response.status_code == 200
+    data = response.json()
+    assert [t["key"] for t in data["trends"]] == ["refusals", "activities", "distress", "prompts", "checkins"]
+    assert data["trends"][0]["buckets"][0] == "2026-01-05"
+    bad = api.get(f"/people/{world.person.pk}/trends?start=2026-03-01&end=2026-01-01")
+    assert bad.status_code == 422 and bad.json()["fields"]
+
+
+@pytest.mark.parametrize("who", ["worker", "team_leader", "outsider", "admin", "person_user"])
+def test_the_api_refuses_packs_to_others(world, who):
+    start, end = period()
+    response = Api(getattr(world, who)).post(
+        f"/people/{world.person.pk}/packs", {"start": str(start), "end": str(end)}
+    )
+    assert response.status_code in (403, 404)
+    assert not EvidencePack.objects.exists()
+
+
+def test_the_api_needs_a_token(world):
+    assert Api(None).get(f"/people/{world.person.pk}/trends").status_code == 401
