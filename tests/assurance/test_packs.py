@@ -304,7 +304,13 @@ def test_the_api_gives_trends_as_json(world, decisions):
     response = api.get(f"/people/{world.person.pk}/trends?start=2026-01-05&end=2026-03-01")
     assert response.status_code == 200
     data = response.json()
-    assert [t["key"] for t in data["trends"]] == ["refusals", "activities", "distress", "prompts", "checkins"]
+    assert [t["key"] for t in data["trends"]] == [
+        "refusals",
+        "activities",
+        "distress",
+        "prompts",
+        "checkins",
+    ]
     assert data["trends"][0]["buckets"][0] == "2026-01-05"
     bad = api.get(f"/people/{world.person.pk}/trends?start=2026-03-01&end=2026-01-01")
     assert bad.status_code == 422 and bad.json()["fields"]
