@@ -17,8 +17,7 @@ from coplan.access.rules import Action
 from coplan.accounts.models import Service
 from coplan.assurance import packs
 from coplan.assurance.models.packs import EvidencePack
-from coplan.assurance.views.trends import period_from
-from coplan.delivery.forms import PeriodForm
+from coplan.assurance.views.trends import PeriodForm, period_from
 from coplan.lib.forms import form_errors_from
 from coplan.people.models import Person
 

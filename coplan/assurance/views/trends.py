@@ -14,7 +14,16 @@ from coplan.access import rules as access
 from coplan.access.models import AccessLog
 from coplan.access.rules import Action
 from coplan.assurance import charts, trends
-from coplan.delivery.forms import PeriodForm
+from coplan.delivery import forms as delivery_forms
+from coplan.lib.forms import DateInput
+
+
+class PeriodForm(delivery_forms.PeriodForm):
+    """The period, its dates shown in the form a date input takes (YYYY-MM-DD)."""
+
+    start = delivery_forms.forms.DateField(label="From", widget=DateInput)
+    end = delivery_forms.forms.DateField(label="To", widget=DateInput)
+
 
 DEFAULT_WEEKS = 12
 PRESETS = [("4 weeks", 27), ("12 weeks", 83), ("6 months", 182), ("1 year", 364)]
