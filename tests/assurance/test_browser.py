@@ -35,8 +35,11 @@ def shot(page, name: str) -> None:
 
 
 def test_manager_reads_trends_and_makes_a_pack_inspector_reads_it(
-    page, live_server, world, history
-):  # noqa: F811
+    page,
+    live_server,
+    world,
+    history,  # noqa: F811
+):
     login(page, live_server, "manager")
     page.goto(f"{live_server.url}/assurance/people/{world.person.pk}/trends/")
     problems = page_problems(page, "trends")
