@@ -41,7 +41,8 @@ def _day(d) -> datetime:
 
 def series_svg(series: Series, *, chart_id: str) -> str:
     """The chart as an inline <svg> element, labelled by its title for assistive tech."""
-    fig = Figure(figsize=(7.2, 3.4), dpi=72)
+    # About phone width at 1:1, so its text stays readable at 390 px; it scales up on wider screens.
+    fig = Figure(figsize=(5.2, 3.6), dpi=72)
     ax = fig.add_subplot()
     xs = [_day(b) for b in series.buckets]
     for i, line in enumerate(series.lines):

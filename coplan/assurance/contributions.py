@@ -13,10 +13,19 @@ SHOWN_READS = 10
 
 
 @contribute("people.person_detail", order=90)
-def inspector_reads(*, person: Person, caps: frozenset[Action], **_: Any) -> Panel | None:
-    """Who from outside (a named inspector or commissioner) looked at the person's record,
-    and when: shown to the person themselves as well as to staff."""
-    if Action.VIEW_PROFILE not in caps:
+def inspector_reads(
+    *, person: Person, caps: frozenset[Action], request: Any = None, **_: Any
+) -> Panel | None:
+    """For the person, on their own page: which inspectors or commissioners looked at their
+    record, and when. Staff who may see the access log find every read there ("Access log"),
+    so their page is spared the query; others who read evidence get the links."""
+    own = request is not None and person.login_id is not None and request.user.pk == person.login_id
+    if not own:
+        if Action.VIEW_EVIDENCE in caps:
+            return Panel(
+                "assurance/_person_inspector_reads.html",
+                {"person": person, "reads": None, "caps": caps},
+            )
         return None
     reads = list(inspectors.inspector_reads(person)[:SHOWN_READS])
     return Panel(
