@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
@@ -539,6 +539,11 @@ def may_grant(user: User, service_id: int, role: str) -> bool:
 # Evidence and inspector grants ------------------------------------------------------------
 
 
+def user_of(request: HttpRequest) -> User:
+    """The signed-in user of a request that `login_required` (or the API's auth) let in."""
+    return cast(User, request.user)
+
+
 def log_service_read(request: HttpRequest, service: Service, what: str) -> None:
     """A page about a whole service (its trends, its evidence pack) is a read of everyone
     supported there: one access-log row each, so each person can see who looked."""
@@ -547,7 +552,7 @@ def log_service_read(request: HttpRequest, service: Service, what: str) -> None:
     people = Person.objects.filter(service=service, is_active=True).only("pk")
     AccessLog.objects.bulk_create(
         AccessLog(
-            user=request.user,
+            user=user_of(request),
             person=p,
             what=what[:200],
             action=_read_kind(request),
@@ -578,13 +583,14 @@ def get_evidence_for_user(
         raise Http404("No such record.")
     person: Person | None = obj.person  # type: ignore[attr-defined]
     service: Service = obj.service  # type: ignore[attr-defined]
+    user = user_of(request)
     if person is not None:
-        _decide(request.user, person, action)
+        _decide(user, person, action)
         if log:
             _log_request(request, person, what, log_action)
         return obj
-    if not services_for_user(request.user, action).filter(pk=service.pk).exists():
-        if services_for_user(request.user, A.VIEW_EVIDENCE).filter(pk=service.pk).exists():
+    if not services_for_user(user, action).filter(pk=service.pk).exists():
+        if services_for_user(user, A.VIEW_EVIDENCE).filter(pk=service.pk).exists():
             raise PermissionDenied("Your role does not allow this in this service.")
         raise Http404("No such record.")
     if log and _is_read(request):

@@ -15,6 +15,7 @@ matplotlib.use("Agg")
 
 from matplotlib import dates as mdates  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from coplan.assurance.trends import Series  # noqa: E402
 
@@ -35,8 +36,8 @@ _NAMED = re.compile(
 _SIZE = re.compile(r'<svg([^>]*?)\s(width|height)="[^"]*"')
 
 
-def _day(d) -> datetime:
-    return datetime.combine(d, time(12))
+def _day(d) -> float:
+    return float(mdates.date2num(datetime.combine(d, time(12))))
 
 
 def series_svg(series: Series, *, chart_id: str) -> str:
@@ -76,7 +77,7 @@ def series_svg(series: Series, *, chart_id: str) -> str:
         mdates.DateFormatter("%d %b" if series.bucket == "week" else "%b %Y")
     )
     ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=8))
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.tick_params(labelsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     if series.lines:

@@ -102,7 +102,7 @@ def person_trends(
 def service_trends(
     request: HttpRequest, service_id: int, start: date | None = None, end: date | None = None
 ):
-    service = access.get_service_for_user(request.user, service_id, Action.VIEW_EVIDENCE)
+    service = access.get_service_for_user(access.user_of(request), service_id, Action.VIEW_EVIDENCE)
     access.log_service_read(request, service, "Service trends")
     return _trends_out(trends.Scope.of(service), _period(start, end))
 
@@ -119,7 +119,7 @@ def _client_key(request: HttpRequest) -> uuid.UUID | None:
 
 def _start(request, *, service, person, payload: PackIn):
     pack, new = packs.pack_request(
-        by=request.user,
+        by=access.user_of(request),
         service=service,
         person=person,
         start=payload.start,
@@ -138,7 +138,7 @@ def person_pack_start(request: HttpRequest, person_id: int, payload: PackIn):
 
 @router.post("/services/{service_id}/packs", response={200: PackOut, 202: PackOut})
 def service_pack_start(request: HttpRequest, service_id: int, payload: PackIn):
-    service = access.get_service_for_user(request.user, service_id, Action.ASSURE)
+    service = access.get_service_for_user(access.user_of(request), service_id, Action.ASSURE)
     return _start(request, service=service, person=None, payload=payload)
 
 

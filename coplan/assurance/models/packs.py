@@ -76,7 +76,7 @@ class EvidencePack(models.Model):
 
     @property
     def subject(self) -> str:
-        return self.person.display_name if self.person_id else self.service.name
+        return self.person.display_name if self.person is not None else self.service.name
 
     @property
     def is_ready(self) -> bool:

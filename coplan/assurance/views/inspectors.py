@@ -58,14 +58,14 @@ class GrantForm(forms.Form):
 
 @login_required
 def service_inspectors(request: HttpRequest, service_id: int) -> HttpResponse:
-    service = access.get_service_for_user(request.user, service_id, Action.GRANT_ACCESS)
-    grants = access.manageable_grants(request.user, service)
+    service = access.get_service_for_user(access.user_of(request), service_id, Action.GRANT_ACCESS)
+    grants = access.manageable_grants(access.user_of(request), service)
     form = GrantForm(request.POST or None, service=service)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             grant = inspectors.grant_create(
-                by=request.user,
+                by=access.user_of(request),
                 service=service,
                 grantee=data["username"],
                 kind=data["kind"],
@@ -92,9 +92,11 @@ def service_inspectors(request: HttpRequest, service_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def grant_revoke(request: HttpRequest, service_id: int, grant_id: int) -> HttpResponse:
-    service = access.get_service_for_user(request.user, service_id, Action.GRANT_ACCESS)
-    grant = get_object_or_404(access.manageable_grants(request.user, service), pk=grant_id)
-    inspectors.grant_revoke(grant=grant, by=request.user)
+    service = access.get_service_for_user(access.user_of(request), service_id, Action.GRANT_ACCESS)
+    grant = get_object_or_404(
+        access.manageable_grants(access.user_of(request), service), pk=grant_id
+    )
+    inspectors.grant_revoke(grant=grant, by=access.user_of(request))
     messages.success(request, f"{grant.grantee}'s access has ended.")
     return redirect("assurance:service_inspectors", service_id=service.pk)
 
@@ -102,8 +104,10 @@ def grant_revoke(request: HttpRequest, service_id: int, grant_id: int) -> HttpRe
 @login_required
 def grant_reads(request: HttpRequest, service_id: int, grant_id: int) -> HttpResponse:
     """What the grantee opened, and when."""
-    service = access.get_service_for_user(request.user, service_id, Action.GRANT_ACCESS)
-    grant = get_object_or_404(access.manageable_grants(request.user, service), pk=grant_id)
+    service = access.get_service_for_user(access.user_of(request), service_id, Action.GRANT_ACCESS)
+    grant = get_object_or_404(
+        access.manageable_grants(access.user_of(request), service), pk=grant_id
+    )
     page = Paginator(inspectors.grantee_reads(grant), 50).get_page(
         query_int(request.GET.get("page"))
     )
@@ -116,8 +120,8 @@ def grant_reads(request: HttpRequest, service_id: int, grant_id: int) -> HttpRes
 def inspector_home(request: HttpRequest) -> HttpResponse:
     """An inspector's or commissioner's start: the evidence their grants open, until when."""
     grants = list(
-        access.grants_in_force(request.user).select_related("service", "person")
-        if access.is_verified(request.user)
+        access.grants_in_force(access.user_of(request)).select_related("service", "person")
+        if access.is_verified(access.user_of(request))
         else []
     )
     return render(request, "assurance/inspector_home.html", {"grants": grants})

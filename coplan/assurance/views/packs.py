@@ -37,7 +37,7 @@ def _start_pack(request: HttpRequest, service: Service, person: Person | None, f
         return None
     try:
         pack, _ = packs.pack_request(
-            by=request.user,
+            by=access.user_of(request),
             service=service,
             person=person,
             start=form.cleaned_data["start"],
@@ -65,7 +65,7 @@ def _pack_list(request, *, person=None, service=None, may_build: bool, form) -> 
             "form": form,
             "client_key": uuid.uuid4(),
             "people": list(
-                access.people_for_user(request.user, Action.VIEW_EVIDENCE)
+                access.people_for_user(access.user_of(request), Action.VIEW_EVIDENCE)
                 .filter(service=service, is_active=True)
                 .order_by("given_name", "family_name")
             )
@@ -81,7 +81,7 @@ def person_packs(request: HttpRequest, person_id: int) -> HttpResponse:
     person = access.get_person_for_user(
         request, person_id, Action.VIEW_EVIDENCE, what="Evidence packs"
     )
-    may_build = access.can(request.user, Action.ASSURE, person)
+    may_build = access.can(access.user_of(request), Action.ASSURE, person)
     form = PeriodForm(request.POST or None, initial=_default_period(request))
     if request.method == "POST":
         if not may_build:
@@ -94,8 +94,12 @@ def person_packs(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 def service_packs(request: HttpRequest, service_id: int) -> HttpResponse:
-    service = access.get_service_for_user(request.user, service_id, Action.VIEW_EVIDENCE)
-    may_build = access.services_for_user(request.user, Action.ASSURE).filter(pk=service.pk).exists()
+    service = access.get_service_for_user(access.user_of(request), service_id, Action.VIEW_EVIDENCE)
+    may_build = (
+        access.services_for_user(access.user_of(request), Action.ASSURE)
+        .filter(pk=service.pk)
+        .exists()
+    )
     form = PeriodForm(request.POST or None, initial=_default_period(request))
     if request.method == "POST":
         if not may_build:
@@ -145,7 +149,7 @@ def pack_status(request: HttpRequest, pack_id: int) -> HttpResponse:
         log=False,
     )
     response = render(request, "assurance/_pack_status.html", {"pack": pack})
-    if pack.is_finished and request.htmx:
+    if pack.is_finished and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
     return response
 

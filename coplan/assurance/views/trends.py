@@ -79,7 +79,7 @@ def person_trends(request: HttpRequest, person_id: int) -> HttpResponse:
             "period": period,
             "presets": presets(timezone.localdate()),
             "charts": charted(series),
-            "is_staff": access.is_staff_member(request.user),
+            "is_staff": access.is_staff_member(access.user_of(request)),
         },
     )
 
@@ -100,7 +100,7 @@ def person_trend_csv(request: HttpRequest, person_id: int, key: str) -> HttpResp
 
 @login_required
 def service_trends(request: HttpRequest, service_id: int) -> HttpResponse:
-    service = access.get_service_for_user(request.user, service_id, Action.VIEW_EVIDENCE)
+    service = access.get_service_for_user(access.user_of(request), service_id, Action.VIEW_EVIDENCE)
     access.log_service_read(request, service, "Service trends")
     form, period = period_from(request)
     series = trends.all_trends(trends.Scope.of(service), period)
@@ -114,14 +114,14 @@ def service_trends(request: HttpRequest, service_id: int) -> HttpResponse:
             "period": period,
             "presets": presets(timezone.localdate()),
             "charts": charted(series),
-            "is_staff": access.is_staff_member(request.user),
+            "is_staff": access.is_staff_member(access.user_of(request)),
         },
     )
 
 
 @login_required
 def service_trend_csv(request: HttpRequest, service_id: int, key: str) -> HttpResponse:
-    service = access.get_service_for_user(request.user, service_id, Action.VIEW_EVIDENCE)
+    service = access.get_service_for_user(access.user_of(request), service_id, Action.VIEW_EVIDENCE)
     access.log_service_read(request, service, f"Service trend {key} (CSV)")
     _, period = period_from(request)
     series = trends.one_trend(key, trends.Scope.of(service), period)
