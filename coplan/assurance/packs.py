@@ -28,6 +28,7 @@ from coplan.accounts.models import Service, User
 from coplan.assurance import charts, trends
 from coplan.assurance.models.packs import EvidencePack, digest
 from coplan.delivery.models import DailyNote, Incident
+from coplan.lib import input as policy
 from coplan.people.models import Person
 from coplan.planning.models import Decision, DecisionOption, DecisionParticipant
 from coplan.reviews.models import CheckIn, CheckInAnswer, Review, ReviewTrigger, WorkingNotWorking
@@ -435,6 +436,13 @@ MAX_PERIOD_DAYS = 366 * 3
 
 
 def _check_period(start: date, end: date) -> None:
+    problems = {
+        name: problem
+        for name, value in (("start", start), ("end", end))
+        if (problem := policy.RECORD.problem(value))
+    }
+    if problems:
+        raise ValidationError(problems)
     if end < start:
         raise ValidationError({"end": "The period must end on or after its start."})
     if (end - start).days > MAX_PERIOD_DAYS:
