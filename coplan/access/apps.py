@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class AccessConfig(AppConfig):
     name = "coplan.access"
     label = "access"
+
+    def ready(self) -> None:
+        # Marks an inspector's or commissioner's session at sign-in (user_logged_in).
+        from coplan.access import middleware  # noqa: F401

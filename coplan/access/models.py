@@ -32,3 +32,63 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.get_action_display().lower()} {self.what} at {self.at:%c}"
+
+
+class InspectorGrant(models.Model):
+    """A named inspector's or commissioner's read access to the evidence of one service, or
+    of one person (with their consent recorded), until a date. It ends by itself: the rules
+    read `until` on every request. Only a two-step verified sign-in uses it."""
+
+    class Kind(models.TextChoices):
+        INSPECTOR = "inspector", "Inspector (CQC)"
+        COMMISSIONER = "commissioner", "Commissioner"
+
+    grantee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="inspector_grants"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    grantee_organisation = models.CharField(
+        "their organisation", max_length=150, help_text="E.g. CQC, Northby Council."
+    )
+    service = models.ForeignKey(
+        "accounts.Service", on_delete=models.CASCADE, related_name="inspector_grants"
+    )
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="inspector_grants",
+        help_text="Only this person's evidence (their consent is recorded); else the service's.",
+    )
+    consent = models.TextField(
+        "the person's consent", blank=True, help_text="How and when the person agreed."
+    )
+    until = models.DateField("access until", help_text="Access ends at the end of this day.")
+    reason = models.TextField("why they need access")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-until", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=True) | ~models.Q(consent=""),
+                name="inspector_grant_person_consent",
+            ),
+        ]
+        indexes = [models.Index(fields=["grantee", "until"], name="inspectorgrant_grantee_idx")]
+
+    def __str__(self) -> str:
+        scope = self.person or self.service
+        return f"{self.grantee} ({self.get_kind_display()}): {scope} until {self.until:%d %b %Y}"
+
+    def is_active(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.revoked_at is None and today <= self.until

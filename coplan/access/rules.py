@@ -13,7 +13,9 @@ The rules (DESIGN.md, "Who may do what"):
   across every service of their organisation; an admin sees no care records;
 - an agency worker acts only while a shift they are booked on is running, in that service;
 - the person sees their own plan and answers check-ins; a circle member sees only what the
-  person (or a best-interests decision) shared with them, and may add their views.
+  person (or a best-interests decision) shared with them, and may add their views;
+- a named inspector or commissioner reads the evidence (packs, trends) of the one service or
+  person their grant names, until its date, and only from a two-step verified sign-in.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from coplan.access.models import AccessLog
+from coplan.access.models import AccessLog, InspectorGrant
 from coplan.accounts.models import SENIOR_ROLES, Membership, Service, ShiftBooking, User
 from coplan.people.models import CircleMember, Person
 
@@ -54,6 +56,8 @@ class Action(StrEnum):
     SPOT_CHECK = "spot_check"  # draw and record spot checks of a service's records
     VIEW_REPORTS = "view_reports"  # delivery against the plan: for those who plan or assure
     VIEW_ACCESS_LOG = "view_access_log"
+    VIEW_EVIDENCE = "view_evidence"  # evidence packs and trends: what an inspector reads
+    GRANT_ACCESS = "grant_access"  # name an inspector or commissioner, until a date
 
 
 A = Action
@@ -66,6 +70,7 @@ _TEAM_LEADER = _SUPPORT_WORKER | {
     A.SIGN_OFF,
     A.REVIEW,
     A.VIEW_REPORTS,
+    A.VIEW_EVIDENCE,
 }
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -73,9 +78,19 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     # Only while a booked shift is running; see _AccessContext.
     Role.AGENCY_WORKER: frozenset({A.VIEW_PROFILE, A.VIEW_PLAN, A.VIEW_RECORDS, A.RECORD}),
     Role.TEAM_LEADER: frozenset(_TEAM_LEADER),
-    Role.MANAGER: frozenset(_TEAM_LEADER | {A.ASSURE, A.SUPERVISE, A.VIEW_ACCESS_LOG}),
+    Role.MANAGER: frozenset(
+        _TEAM_LEADER | {A.ASSURE, A.SUPERVISE, A.VIEW_ACCESS_LOG, A.GRANT_ACCESS}
+    ),
     Role.QUALITY_LEAD: frozenset(
-        _VIEW_CARE | {A.VIEW_HISTORY, A.ASSURE, A.SPOT_CHECK, A.VIEW_REPORTS, A.VIEW_ACCESS_LOG}
+        _VIEW_CARE
+        | {
+            A.VIEW_HISTORY,
+            A.ASSURE,
+            A.SPOT_CHECK,
+            A.VIEW_REPORTS,
+            A.VIEW_ACCESS_LOG,
+            A.VIEW_EVIDENCE,
+        }
     ),
     Role.ADMIN: frozenset(),
 }
@@ -90,6 +105,8 @@ CIRCLE_SHARING: dict[str, frozenset[Action]] = {
     "may_see_records": frozenset({A.VIEW_RECORDS}),
     "may_see_reviews": frozenset({A.VIEW_REVIEWS, A.CONTRIBUTE}),
 }
+# A named inspector or commissioner reads evidence only: no staff tools, no forms.
+INSPECTOR_ACTIONS = frozenset({A.VIEW_EVIDENCE})
 STAFF_ROLES = [r for r in Role if r != Role.ADMIN]
 PLANNING_ROLES = [Role.TEAM_LEADER, Role.MANAGER]
 
@@ -103,6 +120,8 @@ class _AccessContext:
     booked_services: set[int] = field(default_factory=set)  # agency: shift running now
     own_person_id: int | None = None
     circle: dict[int, frozenset[Action]] = field(default_factory=dict)  # person id -> actions
+    granted_services: set[int] = field(default_factory=set)  # inspector grants in force
+    granted_people: set[int] = field(default_factory=set)
 
 
 def _context(user: User, at: datetime | None = None) -> _AccessContext:
@@ -134,9 +153,35 @@ def _context(user: User, at: datetime | None = None) -> _AccessContext:
                 *(shared for f, shared in CIRCLE_SHARING.items() if getattr(cm, f))
             )
             ctx.circle[cm.person_id] = frozenset(actions)
+        if not ctx.service_roles and is_verified(user):
+            for service_id, person_id in grants_in_force(user, moment).values_list(
+                "service_id", "person_id"
+            ):
+                if person_id is None:
+                    ctx.granted_services.add(service_id)
+                else:
+                    ctx.granted_people.add(person_id)
     if at is None:
         setattr(user, cache_key, ctx)
     return ctx
+
+
+def is_verified(user: User) -> bool:
+    """Signed in with the second step (django-otp sets `is_verified` on a request's user)."""
+    check = getattr(user, "is_verified", None)
+    return bool(check and check())
+
+
+def grants_in_force(user: User, at: datetime | None = None) -> QuerySet[InspectorGrant]:
+    """The user's inspector grants not revoked and not past their date: a grant ends by
+    itself, since this is read on every request."""
+    today = timezone.localdate(at) if at is not None else timezone.localdate()
+    return InspectorGrant.objects.filter(grantee=user, revoked_at__isnull=True, until__gte=today)
+
+
+def is_grantee(user: User) -> bool:
+    """Whether the user is an inspector or commissioner account (any grant, even ended)."""
+    return bool(user.is_authenticated and InspectorGrant.objects.filter(grantee=user).exists())
 
 
 def forget(user: User) -> None:
@@ -159,6 +204,8 @@ def capabilities(user: User, person: Person, *, at: datetime | None = None) -> f
     if ctx.own_person_id == person.pk:
         allowed |= PERSON_ACTIONS
     allowed |= ctx.circle.get(person.pk, frozenset())
+    if person.service_id in ctx.granted_services or person.pk in ctx.granted_people:
+        allowed |= INSPECTOR_ACTIONS
     return frozenset(allowed)
 
 
@@ -430,6 +477,8 @@ def people_for_user(user: User, action: Action = Action.VIEW_PROFILE) -> QuerySe
     circle = [pid for pid, actions in ctx.circle.items() if action in actions]
     if circle:
         q |= Q(pk__in=circle)
+    if action in INSPECTOR_ACTIONS:
+        q |= Q(service_id__in=ctx.granted_services) | Q(pk__in=ctx.granted_people)
     return Person.objects.filter(q).select_related("service")
 
 
@@ -445,6 +494,8 @@ def services_for_user(user: User, action: Action) -> QuerySet[Service]:
     q = Q(pk__in=ids)
     if ctx.quality_lead_orgs and action in ROLE_ACTIONS[Role.QUALITY_LEAD]:
         q |= Q(organisation_id__in=ctx.quality_lead_orgs)
+    if action in INSPECTOR_ACTIONS and ctx.granted_services:
+        q |= Q(pk__in=ctx.granted_services)
     return Service.objects.filter(q).select_related("organisation")
 
 
@@ -598,3 +649,86 @@ def get_house_for_user(
             for p in people
         )
     return House(service=service, people=people)
+
+
+# Evidence and inspector grants ------------------------------------------------------------
+
+
+def user_of(request: HttpRequest) -> User:
+    """The signed-in user of a request that `login_required` (or the API's auth) let in."""
+    return cast(User, request.user)
+
+
+def log_service_read(request: HttpRequest, service: Service, what: str) -> None:
+    """A page about a whole service (its trends, its evidence pack) is a read of everyone
+    supported there: one access-log row each, so each person can see who looked."""
+    if not _is_read(request):
+        return
+    people = Person.objects.filter(service=service, is_active=True).only("pk")
+    AccessLog.objects.bulk_create(
+        AccessLog(
+            user=user_of(request),
+            person=p,
+            what=what[:200],
+            action=_read_kind(request),
+            path=request.path[:500],
+        )
+        for p in people
+    )
+
+
+def get_evidence_for_user(
+    request: HttpRequest,
+    source: type[M] | QuerySet[M],
+    pk: int,
+    action: Action,
+    *,
+    what: str,
+    log: bool = True,
+    log_action: str | None = None,
+) -> M:
+    """A record about one person or a whole service (an evidence pack: `person` may be
+    null, `service` is set), if the user may do `action` there. For a person's record the
+    person's rules decide; for a service's, `services_for_user`. 404 when they may not see
+    it at all, 403 when they may see it but not do this. The read is logged (for a
+    service's record, for everyone supported there)."""
+    queryset = source._default_manager.all() if isinstance(source, type) else source
+    obj = queryset.select_related("person__service", "service").filter(pk=pk).first()
+    if obj is None:
+        raise Http404("No such record.")
+    person: Person | None = obj.person  # type: ignore[attr-defined]
+    service: Service = obj.service  # type: ignore[attr-defined]
+    user = user_of(request)
+    if person is not None:
+        _decide(user, person, action)
+        if log:
+            _log_request(request, person, what, log_action)
+        return obj
+    if not services_for_user(user, action).filter(pk=service.pk).exists():
+        if services_for_user(user, A.VIEW_EVIDENCE).filter(pk=service.pk).exists():
+            raise PermissionDenied("Your role does not allow this in this service.")
+        raise Http404("No such record.")
+    if log and _is_read(request):
+        log_service_read(request, service, what)
+    return obj
+
+
+def manageable_grants(user: User, service: Service) -> QuerySet[InspectorGrant]:
+    """The inspector grants a manager of `service` may see and end."""
+    if A.GRANT_ACCESS not in ROLE_ACTIONS.get(staff_role(user, service.pk) or "", frozenset()):
+        raise PermissionDenied("Only a manager of this service can name inspectors.")
+    return InspectorGrant.objects.filter(service=service).select_related(
+        "grantee", "person", "granted_by", "revoked_by"
+    )
+
+
+def may_be_granted(account: User) -> bool:
+    """An inspector or commissioner account stands outside the provider: no role in any
+    service, no person's own login, no place in a circle of support."""
+    if account.is_superuser or not account.is_active:
+        return False
+    if Membership.objects.filter(user=account).exists():
+        return False
+    if Person.objects.filter(login=account).exists():
+        return False
+    return not CircleMember.objects.filter(login=account).exists()

@@ -9,4 +9,5 @@ class AssuranceConfig(AppConfig):
     label = "assurance"
 
     def ready(self) -> None:
-        from coplan.assurance import contributions  # noqa: F401 (registers the home panel)
+        # What this stage adds to earlier stages' pages (coplan/lib/contributions).
+        from coplan.assurance import contributions  # noqa: F401

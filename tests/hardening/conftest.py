@@ -86,6 +86,7 @@ def records(world):
     booking = world.agency_now.shift_bookings.get()
     return {
         "person_id": person.pk,
+        "service_id": person.service_id,
         "plan_id": plan.pk,
         "routine_id": routine.pk,
         "rhythm_id": rhythm.pk,
