@@ -47,7 +47,7 @@ class AlignmentAnswerIn(Schema):
     result: AlignmentItem.Result
 
 
-class FollowUpIn(Schema):
+class AlignmentFollowUpIn(Schema):
     what: str = Field(max_length=300)
     owner_id: int
     due_on: date
@@ -59,7 +59,9 @@ class AlignmentCheckIn(Schema):
     routine_id: int | None = None
     answers: list[AlignmentAnswerIn]
     notes: str = ""
-    follow_up: FollowUpIn | None = Field(None, description="Required when anything differs.")
+    follow_up: AlignmentFollowUpIn | None = Field(
+        None, description="Required when anything differs."
+    )
 
 
 class QuestionOut(Schema):
@@ -376,16 +378,18 @@ def draw_spot_check(request: HttpRequest, service_id: int, payload: DrawIn):
     return {"seed": payload.seed, "sample": [{"record_kind": k, "record_id": i} for k, i in sample]}
 
 
-@router.get("/spot-checks/{check_id}", response=SpotCheckOut)
-def get_spot_check(request: HttpRequest, check_id: int):
-    return access.get_service_record_for_user(_user(request), SpotCheck, check_id, Action.ASSURE)
+@router.get("/spot-checks/{spot_check_id}", response=SpotCheckOut)
+def get_spot_check(request: HttpRequest, spot_check_id: int):
+    return access.get_service_record_for_user(
+        _user(request), SpotCheck, spot_check_id, Action.ASSURE
+    )
 
 
-@router.get("/spot-checks/{check_id}/draw", response=DrawOut)
-def redraw_spot_check(request: HttpRequest, check_id: int):
+@router.get("/spot-checks/{spot_check_id}/draw", response=DrawOut)
+def redraw_spot_check(request: HttpRequest, spot_check_id: int):
     """Draw again from the kept seed and period, and say whether it is the kept sample."""
     check = access.get_service_record_for_user(
-        _user(request), SpotCheck.objects.select_related("service"), check_id, Action.ASSURE
+        _user(request), SpotCheck.objects.select_related("service"), spot_check_id, Action.ASSURE
     )
     sample = spotchecks.redraw(check)
     return {
@@ -395,10 +399,10 @@ def redraw_spot_check(request: HttpRequest, check_id: int):
     }
 
 
-@router.post("/spot-checks/{check_id}/results", response=SpotCheckOut)
-def record_spot_check(request: HttpRequest, check_id: int, payload: SpotResultsIn):
+@router.post("/spot-checks/{spot_check_id}/results", response=SpotCheckOut)
+def record_spot_check(request: HttpRequest, spot_check_id: int, payload: SpotResultsIn):
     check = access.get_service_record_for_user(
-        _user(request), SpotCheck, check_id, Action.SPOT_CHECK
+        _user(request), SpotCheck, spot_check_id, Action.SPOT_CHECK
     )
     return spotchecks.spot_check_record(
         spot_check=check,
