@@ -11,7 +11,9 @@ registered without knowing who registered it:
 
 Slots in use: "planning.decision_shaped" (rows of {"kind", "title", "url"}),
 "risk.mini_reviews" ((incident id, trigger) pairs),
-"people.person_detail", "delivery.shift_top" and "access.home" (Panels).
+"people.person_detail", "delivery.shift_top" and "access.home" (Panels),
+"delivery.timeline" (TimedItems: what a later stage has due at a time today, placed on the
+shift view's clock among the routines and activities).
 """
 
 from __future__ import annotations
@@ -31,6 +33,21 @@ class Panel:
 
     template: str
     context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TimedItem:
+    """Something due at a time on shift, for one person: placed on the shift view's clock
+    (due now and next first, later folded, late marked) with a link to where it is done."""
+
+    at: Any  # an aware datetime
+    person_id: int
+    title: str
+    url: str
+    kind: str = "other"
+    note: str = ""
+    ends_at: Any = None
+    done: bool = False
 
 
 def contribute(slot: str, *, order: int = 50) -> Callable[[F], F]:
