@@ -229,6 +229,7 @@ class ActivityRecordForm(RecordForm):
             picks = [(o, o) for o in self.options]
             self.fields["offered_pick"].choices = [*picks, (OTHER, "Something else")]
             self.fields["chosen_pick"].choices = [*picks, (OTHER, "Something else")]
+            self.fields["offered"].label = "Something else offered"
             if entry is not None and not self.is_bound:
                 self.fields["offered_pick"].initial = entry.activity
         else:

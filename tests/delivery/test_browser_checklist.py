@@ -71,6 +71,7 @@ def test_worker_ticks_daniels_routine_as_it_happens_then_records_priyas_choice(
     page.goto(f"{live_server.url}/shift/")
     assert counter.loads == 1
     problems = page_problems(page, "shift view")
+    page.screenshot(path="/tmp/coplan-shift-top-390.png")
     page.evaluate("window.__noReload = 'still here'")
 
     item = page.locator(f"#item-routine-{routine.pk}")
@@ -84,11 +85,14 @@ def test_worker_ticks_daniels_routine_as_it_happens_then_records_priyas_choice(
         expect(checklist.locator(".live-step.is-done", has_text=step.title)).to_be_visible()
     expect(checklist.locator("[data-live-status]")).to_contain_text("3 of 3 steps done")
     problems += page_problems(page, "shift view, checklist ticked")
+    checklist.locator(".finish-form").scroll_into_view_if_needed()
+    page.screenshot(path="/tmp/coplan-shift-ticked-390.png")
     counter.tap(checklist.get_by_label("Completed", exact=True))
     counter.tap(checklist.get_by_label("What was different, and why"))
     page.keyboard.type("Daniel wanted his shower before getting dressed.")
     counter.tap(checklist.get_by_role("button", name="Finish and save"))
     expect(checklist.locator(".done-box")).to_contain_text("completed")
+    checklist.locator(".done-box").scroll_into_view_if_needed()
     page.screenshot(path=SCREENSHOT, full_page=False)
     assert page.evaluate("window.__noReload") == "still here"  # no reload between taps
     routine_taps, routine_loads = counter.taps, counter.loads
@@ -111,6 +115,7 @@ def test_worker_ticks_daniels_routine_as_it_happens_then_records_priyas_choice(
     counter.tap(activity.get_by_role("link", name="Record what Priya chose"))
     page.wait_for_url(re.compile(r"/record/activity/"))
     problems += page_problems(page, "activity form")
+    page.screenshot(path="/tmp/coplan-activity-390.png", full_page=True)
     picked = 'input[name="chosen_pick"][value="Garden centre cafe if the library is closed"]'
     choice = page.locator("label.big-choice").filter(has=page.locator(picked))
     assert choice.bounding_box()["height"] >= 44
