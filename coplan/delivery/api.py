@@ -6,6 +6,7 @@ different body answers 409."""
 
 from datetime import datetime
 from datetime import time as TimeOfDay
+from typing import cast
 from uuid import UUID
 
 from django.http import HttpRequest
@@ -15,6 +16,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from coplan.access import rules as access
 from coplan.access.rules import Action
+from coplan.accounts.models import User
 from coplan.delivery import selectors, services
 from coplan.delivery.models import ActivityRecord, Incident, RoutineChecklist, RoutineRun
 from coplan.support import selectors as support_selectors
@@ -379,7 +381,7 @@ def tick_routine_step(request: HttpRequest, person_id: int, routine_id: int, pay
         step_id=payload.step_id,
         tapped_at=payload.tapped_at,
         idempotency_key=_key(request),
-        by=request.user,
+        by=cast(User, request.user),
     )
     return Status(201, tick)
 
@@ -397,7 +399,10 @@ def finish_checklist(
         person_id=person_id,
     )
     run = services.routine_checklist_finish(
-        checklist=checklist, idempotency_key=_key(request), by=request.user, **payload.dict()
+        checklist=checklist,
+        idempotency_key=_key(request),
+        by=cast(User, request.user),
+        **payload.dict(),
     )
     return Status(201, run)
 

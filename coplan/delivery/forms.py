@@ -1,5 +1,5 @@
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -227,8 +227,11 @@ class ActivityRecordForm(RecordForm):
         self.options = list(dict.fromkeys(options or ([entry.activity] if entry else [])))
         if self.options:
             picks = [(o, o) for o in self.options]
-            self.fields["offered_pick"].choices = [*picks, (OTHER, "Something else")]
-            self.fields["chosen_pick"].choices = [*picks, (OTHER, "Something else")]
+            for name in ("offered_pick", "chosen_pick"):
+                cast(forms.ChoiceField, self.fields[name]).choices = [
+                    *picks,
+                    (OTHER, "Something else"),
+                ]
             self.fields["offered"].label = "Something else offered"
             if entry is not None and not self.is_bound:
                 self.fields["offered_pick"].initial = entry.activity

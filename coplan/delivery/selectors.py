@@ -81,7 +81,9 @@ class RoutineToday:
 
     @property
     def ticked(self) -> list[StepNow]:
-        return sorted((s for s in self.steps_now if s.tick), key=lambda s: s.tick.position)
+        return sorted(
+            (s for s in self.steps_now if s.tick), key=lambda s: s.tick.position if s.tick else 0
+        )
 
 
 # How far ahead "next" looks; later items are folded. An activity is "now" for an hour.
@@ -364,7 +366,7 @@ def clock_items(people: list[PersonShift], contributed: list, now: datetime) -> 
                 ShiftItem(p, "routine", rt.version.routine.name, starts, ends, state, routine=rt)
             )
         for version in ps.rhythms:
-            for entry in version.day_entries:
+            for entry in getattr(version, "day_entries", []):
                 records = [a for a in ps.activities_today if a.entry_id == entry.pk]
                 starts = _at_today(now, entry.time)
                 ends = starts + ACTIVITY_LASTS if starts else None

@@ -304,6 +304,7 @@ def routine_step_tick(
         checklist = open_checklist(person=person, routine=routine)
         if checklist is None:
             version = in_force(routine, person, at)
+            assert isinstance(version, RoutineVersion)
             checklist = RoutineChecklist(
                 person=person,
                 routine_version=version,

@@ -1,5 +1,5 @@
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from coplan.access import rules as access
 from coplan.access.rules import Action
+from coplan.accounts.models import User
 from coplan.delivery import forms, selectors, services
 from coplan.delivery.models import RoutineChecklist
 from coplan.lib.errors import Conflict
@@ -164,6 +165,14 @@ def _checklist_fragment(
     return render(request, "delivery/_checklist.html", context, status=status)
 
 
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)  # @login_required
+
+
 def _problem(exc: Exception) -> str:
     return " ".join(getattr(exc, "messages", None) or [getattr(exc, "message", str(exc))])
 
@@ -190,13 +199,13 @@ def routine_tick(request: HttpRequest, person_id: int, routine_id: int) -> HttpR
             step_id=form.cleaned_data["step"],
             tapped_at=form.cleaned_data["tapped_at"],
             idempotency_key=form.cleaned_data["idempotency_key"],
-            by=request.user,
+            by=_user(request),
         )
     except PermissionDenied as exc:
         return HttpResponse(str(exc), status=403, content_type="text/plain")
     except (ValidationError, Conflict) as exc:
         return HttpResponse(_problem(exc), status=409, content_type="text/plain")
-    if not request.htmx:
+    if not _is_htmx(request):
         return redirect(f"{reverse('delivery:shift')}#item-routine-{routine.pk}")
     return _checklist_fragment(request, routine)
 
@@ -219,17 +228,18 @@ def checklist_finish(request: HttpRequest, person_id: int, checklist_id: int) ->
     if form.is_valid():
         try:
             run = services.routine_checklist_finish(
-                checklist=checklist, by=request.user, **form.service_kwargs()
+                checklist=checklist, by=_user(request), **form.service_kwargs()
             )
         except ValidationError as exc:
             form_errors_from(form, exc)
         except (Conflict, PermissionDenied) as exc:
             form.add_error(None, _problem(exc))
-    if not request.htmx:
+    if not _is_htmx(request):
         if run is not None:
             messages.success(request, f"{routine.name} saved for {checklist.person.called}.")
         else:
-            messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+            problems = [str(e) for errs in form.errors.values() for e in errs]
+            messages.error(request, " ".join(problems))
         return redirect(f"{reverse('delivery:shift')}#item-routine-{routine.pk}")
     return _checklist_fragment(request, routine, finish_form=None if run else form, finished=run)
 
@@ -246,7 +256,7 @@ def why(request: HttpRequest, person_id: int, kind: str, element_id: int) -> Htt
     model = WHY_KINDS.get(kind)
     if model is None:
         raise Http404("No such part of the plan.")
-    element = access.get_object_for_user(
+    element: Any = access.get_object_for_user(
         request,
         model,
         element_id,
@@ -254,15 +264,15 @@ def why(request: HttpRequest, person_id: int, kind: str, element_id: int) -> Htt
         person_id=person_id,
         what="Why we do it this way",
     )
-    version = support_selectors.version_in_force(element)
+    version: Any = support_selectors.version_in_force(element)
     context = {
         "element": element,
         "version": version,
         "decisions": list(version.decisions.all()) if version else [],
         "person": element.person,
-        "fragment": bool(request.htmx),
     }
-    return render(request, "delivery/_why.html" if request.htmx else "delivery/why.html", context)
+    template = "delivery/_why.html" if _is_htmx(request) else "delivery/why.html"
+    return render(request, template, context)
 
 
 @login_required

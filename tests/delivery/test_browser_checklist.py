@@ -57,6 +57,11 @@ class Counter:
 
 
 def _open(counter, details):
+    """Unfold an item on the shift (and the "later today" fold around it, if it is there:
+    which depends on the time of day the test runs)."""
+    fold = details.page.locator("details.clock-fold", has=details)
+    if fold.count() and not fold.first.evaluate("d => d.open"):
+        counter.tap(fold.first.locator("> summary"))
     if not details.evaluate("d => d.open"):
         counter.tap(details.locator("> summary"))
 
@@ -108,9 +113,6 @@ def test_worker_ticks_daniels_routine_as_it_happens_then_records_priyas_choice(
 
     # Priya's activity: the option she chose is one tap among big radio buttons.
     activity = page.locator(".shift-item", has_text="Priya: Library quiet room")
-    fold = page.locator("details.clock-fold", has=activity)
-    if fold.count():
-        _open(counter, fold.first)
     _open(counter, activity)
     counter.tap(activity.get_by_role("link", name="Record what Priya chose"))
     page.wait_for_url(re.compile(r"/record/activity/"))
@@ -131,7 +133,8 @@ def test_worker_ticks_daniels_routine_as_it_happens_then_records_priyas_choice(
         f"\nTAPS routine={routine_taps} loads={routine_loads}; "
         f"activity taps={activity_taps} loads={activity_loads}\n"
     )
-    assert routine_taps <= 7 and activity_taps <= 5 and activity_loads == 2
+    # Unfolding the item is a tap only when it is not the first thing due now.
+    assert routine_taps <= 8 and activity_taps <= 5 and activity_loads == 2
     assert problems == []
 
 
@@ -140,9 +143,7 @@ def test_a_tap_lost_on_a_weak_signal_is_retried_and_saved_once(page, live_server
     breakfast = routine.versions.get().steps.order_by("position").first()
     login(page, live_server, "worker")
     page.goto(f"{live_server.url}/shift/")
-    item = page.locator(f"#item-routine-{routine.pk}")
-    if not item.evaluate("d => d.open"):
-        item.locator("> summary").click()
+    _open(Counter(page), page.locator(f"#item-routine-{routine.pk}"))
     checklist = page.locator(f"#checklist-{routine.pk}")
     sent = []
 
