@@ -58,16 +58,20 @@ def risk_plan_shaped(*, decision: Decision, **_: Any) -> list[dict[str, str]]:
     ]
 
 
+CHECK_INS_AHEAD = timedelta(hours=12)
+
+
 @contribute("delivery.timeline", order=10)
 def travel_check_ins_today(*, people: list[Person], now: Any, **_: Any) -> list[TimedItem]:
-    """Today's travel check-ins on the shift view's clock: each due at its time, with the
-    trip it belongs to; a missed one stays marked late until it is made (one query)."""
+    """Travel check-ins due today (and, late in the evening, those of a trip that runs past
+    midnight) on the shift view's clock: each at its time, with its trip; a missed one stays
+    marked late until it is made (one query)."""
     day = timezone.localtime(now).date()
     start = timezone.make_aware(datetime.combine(day, time.min))
     check_ins = TravelCheckIn.objects.filter(
         log__person_id__in=[p.pk for p in people],
         due_at__gte=start,
-        due_at__lt=start + timedelta(days=1),
+        due_at__lt=max(start + timedelta(days=1), now + CHECK_INS_AHEAD),
     ).select_related("log")
     return [
         TimedItem(

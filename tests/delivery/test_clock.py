@@ -4,7 +4,7 @@ this way" one tap from every routine, step, activity and instruction; a fixed nu
 queries whatever the number of people."""
 
 import uuid
-from datetime import time
+from datetime import time, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -224,13 +224,22 @@ def test_travel_check_ins_due_today_are_on_the_clock(world):
     planning_demo.seed(org=world.org, people=people, staff=staff)
     risk_demo.seed(org=world.org, people=people, staff=staff)
     plan = RiskPlan.objects.get(person=world.person)
+    set_off = timezone.now() - timedelta(hours=1)
     practice.travel_log_start(
-        plan=plan, planned_route="Bus 12 to college", idempotency_key=new_key(), by=world.worker
+        plan=plan,
+        planned_route="Bus 12 to college",
+        occurred_at=set_off,
+        idempotency_key=new_key(),
+        by=world.worker,
     )
-    shift = selectors.shift_for_user(world.worker)
-    check_ins = [i for i in shift.items if i.kind == "check_in"]
-    assert check_ins and all(i.state in ("next", "now") for i in check_ins)
-    assert check_ins[0].url.endswith(f"/trips/{plan.travel_logs.latest('occurred_at').pk}/")
+    with clock(set_off + timedelta(minutes=15)):
+        shift = selectors.shift_for_user(world.worker)
+    check_ins = [(i.title, i.state) for i in shift.items if i.kind == "check_in"]
+    assert check_ins == [
+        ("Travel check-in: Text from the bus stop", "now"),  # due at 10 minutes, 10 of grace
+        ("Travel check-in: Text from college", "next"),  # due at 40 minutes
+    ]
+    assert shift.upcoming[0].url.endswith(f"/trips/{plan.travel_logs.latest('occurred_at').pk}/")
     assert shift.upcoming[0].kind == "check_in"
 
 
