@@ -58,6 +58,10 @@ class ShiftRoutineOut(Schema):
     changes: list[ChangeOut] = Field(description="Since you last recorded for this person.")
     steps: list[ShiftStepOut]
     recorded_today: list[RunTodayOut]
+    checklist_id: int | None = Field(
+        None, description="The live checklist being ticked now, if the routine is under way."
+    )
+    ticked: list[int] = Field([], description="Steps ticked on it so far, in the order used.")
 
 
 class ShiftEntryOut(Schema):
@@ -130,6 +134,8 @@ def _shift_person(ps: selectors.PersonShift) -> dict:
                 "changes": rt.version.changes,
                 "steps": list(rt.version.steps.all()),
                 "recorded_today": rt.runs,
+                "checklist_id": rt.checklist.pk if rt.checklist else None,
+                "ticked": [t.step_id for t in rt.checklist.ticks.all()] if rt.checklist else [],
             }
             for rt in ps.routines
         ],

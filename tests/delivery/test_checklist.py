@@ -241,6 +241,9 @@ def test_api_ticks_and_finishes(world, routine):
     assert api.post(path, {"step_id": clothes.pk}).status_code == 201
     assert api.post(path, {"step_id": clothes.pk}, key=None).status_code == 422
     checklist_id = first.json()["checklist_id"]
+    (on_shift,) = api.get("/delivery/shift").json()["people"][0]["routines"]
+    assert on_shift["checklist_id"] == checklist_id
+    assert on_shift["ticked"] == [breakfast.pk, clothes.pk]
     finish = api.post(
         f"/delivery/people/{world.person.pk}/checklists/{checklist_id}/finish",
         {"outcome": "partly", "deviations": "Sam did not want a shower today."},
