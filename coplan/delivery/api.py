@@ -18,7 +18,7 @@ from coplan.access import rules as access
 from coplan.access.rules import Action
 from coplan.accounts.models import User
 from coplan.delivery import distress, house, selectors, services
-from coplan.delivery.models import ActivityRecord, Incident, RoutineRun
+from coplan.delivery.models import ActivityRecord, Incident, RoutineChecklist, RoutineRun
 from coplan.support import selectors as support_selectors
 from coplan.support.models import ActivityRhythm, RhythmEntry, Routine, RoutineStep
 
@@ -58,6 +58,10 @@ class ShiftRoutineOut(Schema):
     changes: list[ChangeOut] = Field(description="Since you last recorded for this person.")
     steps: list[ShiftStepOut]
     recorded_today: list[RunTodayOut]
+    checklist_id: int | None = Field(
+        None, description="The live checklist being ticked now, if the routine is under way."
+    )
+    ticked: list[int] = Field([], description="Steps ticked on it so far, in the order used.")
 
 
 class ShiftEntryOut(Schema):
@@ -130,6 +134,8 @@ def _shift_person(ps: selectors.PersonShift) -> dict:
                 "changes": rt.version.changes,
                 "steps": list(rt.version.steps.all()),
                 "recorded_today": rt.runs,
+                "checklist_id": rt.checklist.pk if rt.checklist else None,
+                "ticked": [t.step_id for t in rt.checklist.ticks.all()] if rt.checklist else [],
             }
             for rt in ps.routines
         ],
@@ -215,6 +221,29 @@ class RoutineRunIn(Schema):
     occurred_at: datetime | None = None
 
 
+class StepTickIn(Schema):
+    step_id: int
+    tapped_at: datetime | None = Field(
+        None, description="When the step was tapped, if the phone sends it later."
+    )
+
+
+class StepTickOut(Schema):
+    id: int
+    checklist_id: int
+    step_id: int
+    position: int = Field(description="Its place in the order the steps were used.")
+    ticked_at: datetime
+    ticked_by_id: int
+
+
+class ChecklistFinishIn(Schema):
+    outcome: RoutineRun.Outcome
+    deviations: str = ""
+    distress_noticed: bool = False
+    distress_notes: str = ""
+
+
 class ActivityRecordOut(RecordOut):
     rhythm_version_id: int | None
     entry_id: int | None
@@ -224,6 +253,7 @@ class ActivityRecordOut(RecordOut):
     adjustments: str
     decline_reason: str
     alternative_offered: str
+    persons_words: str
 
 
 class ActivityRecordIn(Schema):
@@ -235,6 +265,7 @@ class ActivityRecordIn(Schema):
     adjustments: str = ""
     decline_reason: str = ""
     alternative_offered: str = Field("", max_length=300)
+    persons_words: str = ""
     occurred_at: datetime | None = None
 
 
@@ -341,6 +372,45 @@ def record_routine_run(request: HttpRequest, person_id: int, payload: RoutineRun
             person=person, routine=routine, idempotency_key=_key(request), by=request.user, **data
         ),
     )
+
+
+@router.post("/people/{person_id}/routines/{routine_id}/ticks", response={201: StepTickOut})
+def tick_routine_step(request: HttpRequest, person_id: int, routine_id: int, payload: StepTickIn):
+    """A step of the live checklist done now: saved at once with its time. The first tick
+    starts the checklist; the same key sent again answers the first tick."""
+    routine = access.get_object_for_user(
+        request, Routine, routine_id, Action.RECORD, person_id=person_id
+    )
+    tick = services.routine_step_tick(
+        person=routine.person,
+        routine=routine,
+        step_id=payload.step_id,
+        tapped_at=payload.tapped_at,
+        idempotency_key=_key(request),
+        by=cast(User, request.user),
+    )
+    return Status(201, tick)
+
+
+@router.post("/people/{person_id}/checklists/{checklist_id}/finish", response={201: RoutineRunOut})
+def finish_checklist(
+    request: HttpRequest, person_id: int, checklist_id: int, payload: ChecklistFinishIn
+):
+    """The routine done: its run, with the steps in the order they were ticked."""
+    checklist = access.get_object_for_user(
+        request,
+        RoutineChecklist.objects.select_related("routine_version__routine"),
+        checklist_id,
+        Action.RECORD,
+        person_id=person_id,
+    )
+    run = services.routine_checklist_finish(
+        checklist=checklist,
+        idempotency_key=_key(request),
+        by=cast(User, request.user),
+        **payload.dict(),
+    )
+    return Status(201, run)
 
 
 @router.post("/people/{person_id}/activity-records", response={201: ActivityRecordOut})

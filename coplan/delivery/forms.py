@@ -1,5 +1,5 @@
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -118,12 +118,73 @@ class RoutineRunForm(RecordForm):
         return {"routine": self.routine, "steps_used": self.cleaned_data["ordered_steps"]}
 
 
-class ActivityRecordForm(RecordForm):
-    offered = forms.CharField(label="What was offered", max_length=300)
+class StepTickForm(forms.Form):
+    """One tap on a step of the live checklist: the key the page made for this tap (sent
+    again, unchanged, when the tap is retried) and when the phone says it was tapped."""
+
+    idempotency_key = forms.UUIDField()
+    step = forms.IntegerField(min_value=1)
+    tapped_at = forms.DateTimeField(required=False)
+
+
+class ChecklistFinishForm(forms.Form):
+    """The routine done: how it went, what was different and why, any distress."""
+
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput, initial=new_key)
     outcome = forms.ChoiceField(
-        label="What happened", choices=ActivityRecord.Outcome.choices, widget=forms.RadioSelect
+        label="How did it go?", choices=RoutineRun.Outcome.choices, widget=forms.RadioSelect
     )
-    chosen = forms.CharField(label="What the person chose", max_length=300, required=False)
+    deviations = forms.CharField(
+        label="What was different, and why",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Needed if you left out a step or changed the order.",
+    )
+    distress_noticed = forms.BooleanField(label="I noticed distress", required=False)
+    distress_notes = forms.CharField(
+        label="The distress, and what helped",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {
+            name: self.cleaned_data[name]
+            for name in ("outcome", "deviations", "distress_noticed", "distress_notes")
+        } | {"idempotency_key": self.cleaned_data["idempotency_key"]}
+
+
+OTHER = "__other__"
+
+
+class ActivityRecordForm(RecordForm):
+    """The activity as offered and chosen: the rhythm's options for the day and its agreed
+    alternatives are big radio buttons (`offered_pick`, `chosen_pick`), with "something
+    else" and words for anything not on the list; what the person chose is the pick plus,
+    if wanted, their own words."""
+
+    offered_pick = forms.ChoiceField(
+        label="What was offered", widget=forms.RadioSelect, required=False
+    )
+    chosen_pick = forms.ChoiceField(
+        label="What did they choose?", widget=forms.RadioSelect, required=False
+    )
+
+    offered = forms.CharField(
+        label="What was offered", max_length=300, required=False, help_text="If not listed."
+    )
+    outcome = forms.ChoiceField(
+        label="What happened",
+        choices=ActivityRecord.Outcome.choices,
+        widget=forms.RadioSelect,
+        initial=ActivityRecord.Outcome.TOOK_PART,
+    )
+    chosen = forms.CharField(label="Something else they chose", max_length=300, required=False)
+    persons_words = forms.CharField(
+        label="What they said, in their own words (optional)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
     adjustments = forms.CharField(
         label="Adjustments made",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -145,13 +206,55 @@ class ActivityRecordForm(RecordForm):
         "adjustments",
         "decline_reason",
         "alternative_offered",
+        "persons_words",
     )
+    field_order = [
+        "occurred_at",
+        "outcome",
+        "offered_pick",
+        "offered",
+        "chosen_pick",
+        "chosen",
+        "persons_words",
+        "adjustments",
+        "decline_reason",
+        "alternative_offered",
+    ]
 
-    def __init__(self, *args, entry=None, **kwargs):
+    def __init__(self, *args, entry=None, options: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.entry = entry
-        if entry is not None and not self.is_bound:
-            self.fields["offered"].initial = entry.activity
+        self.options = list(dict.fromkeys(options or ([entry.activity] if entry else [])))
+        if self.options:
+            picks = [(o, o) for o in self.options]
+            for name in ("offered_pick", "chosen_pick"):
+                cast(forms.ChoiceField, self.fields[name]).choices = [
+                    *picks,
+                    (OTHER, "Something else"),
+                ]
+            self.fields["offered"].label = "Something else offered"
+            if entry is not None and not self.is_bound:
+                self.fields["offered_pick"].initial = entry.activity
+        else:
+            del self.fields["offered_pick"]
+            del self.fields["chosen_pick"]
+
+    def rows(self) -> list[dict[str, Any]]:
+        """For the template: each visible field, radio choices drawn as big buttons."""
+        return [{"radio": f.widget_type == "radioselect", "fields": [f]} for f in self.visible()]
+
+    def clean(self):
+        data = super().clean()
+        for pick, text in (("offered_pick", "offered"), ("chosen_pick", "chosen")):
+            chose = data.get(pick)
+            if chose and chose != OTHER:
+                data[text] = chose
+        if not (data.get("offered") or "").strip():
+            self.add_error(
+                "offered" if "offered_pick" not in self.fields else "offered_pick",
+                "Say what was offered.",
+            )
+        return data
 
     def links(self) -> dict[str, Any]:
         if self.entry is None:

@@ -73,6 +73,71 @@ class RoutineRun(ShiftRecord):
         return f"{self.routine_version} on {self.occurred_at:%d %b %Y}: {self.outcome}"
 
 
+# A checklist left unfinished this long is not picked up again: the next tick starts anew.
+CHECKLIST_OPEN_FOR = timedelta(hours=6)
+
+
+class RoutineChecklist(ShiftRecord):
+    """A routine being done now: the live checklist a worker ticks step by step on shift
+    (`ticks`, in the order tapped, each with its time). It counts as nothing until it is
+    finished: finishing makes the RoutineRun (`run`) through the same rules as the form,
+    with the steps in the order ticked. So no refusal, completion or report ever reads an
+    unfinished routine. `occurred_at` is when the first step was ticked."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="checklists")
+    routine_version = models.ForeignKey(
+        RoutineVersion, on_delete=models.PROTECT, related_name="checklists"
+    )
+    run = models.OneToOneField(
+        RoutineRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="checklist",
+        help_text="The record made when the checklist was finished.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["person", "-occurred_at"], name="checklist_person_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.routine_version} checklist, {self.occurred_at:%d %b %Y %H:%M}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.run_id is not None
+
+
+class RoutineStepTick(TimeStampedModel):
+    """One step ticked on a live checklist, when it was done. Each step once per checklist;
+    `position` keeps the order of use."""
+
+    checklist = models.ForeignKey(RoutineChecklist, on_delete=models.CASCADE, related_name="ticks")
+    step = models.ForeignKey("support.RoutineStep", on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+    ticked_at = models.DateTimeField(default=timezone.now)
+    ticked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["checklist", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["checklist", "step"], name="tick_step_once"),
+            models.UniqueConstraint(fields=["checklist", "position"], name="tick_position_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.step} at {timezone.localtime(self.ticked_at):%H:%M}"
+
+
 class ActivityRecord(ShiftRecord):
     class Outcome(models.TextChoices):
         TOOK_PART = "took_part", "Took part"
@@ -96,6 +161,7 @@ class ActivityRecord(ShiftRecord):
     adjustments = models.TextField("adjustments made", blank=True)
     decline_reason = models.TextField("why they declined", blank=True)
     alternative_offered = models.CharField(max_length=300, blank=True)
+    persons_words = models.TextField("what the person said, in their own words", blank=True)
 
     history = HistoricalRecords()
 

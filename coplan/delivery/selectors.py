@@ -14,22 +14,29 @@ from coplan.access import rules as access
 from coplan.access.models import AccessLog
 from coplan.access.rules import Action
 from coplan.accounts.models import Membership, ShiftBooking, User
+from coplan.delivery.idempotency import new_key
 from coplan.delivery.models import (
+    CHECKLIST_OPEN_FOR,
     ActivityRecord,
     BriefingAcknowledgement,
     DailyNote,
     HandoverNote,
     Incident,
     PracticalityFlag,
+    RoutineChecklist,
     RoutineRun,
+    RoutineStepTick,
 )
+from coplan.lib.contributions import TimedItem, gather
 from coplan.people.models import CommunicationNeed, Person
 from coplan.support import selectors as support_selectors
 from coplan.support.models import (
     InstructionVersion,
     PlanVersion,
+    RhythmEntry,
     RhythmVersion,
     Routine,
+    RoutineStep,
     RoutineVersion,
 )
 from coplan.support.services import INSTRUCTION, KINDS, RHYTHM, ROUTINE
@@ -41,9 +48,80 @@ RECORDS = (RoutineRun, ActivityRecord, DailyNote, Incident, HandoverNote, Practi
 
 
 @dataclass
+class StepNow:
+    """A step on the live checklist: its tick if done, and where it stands on the clock."""
+
+    step: RoutineStep
+    tick: RoutineStepTick | None = None
+    is_now: bool = False
+    is_late: bool = False
+    # The idempotency key of a tap on this step, made as the page is drawn: a retry of the
+    # same tap sends it again, so a weak signal never ticks a step twice.
+    key: str = field(default_factory=new_key)
+
+
+@dataclass
 class RoutineToday:
     version: RoutineVersion
     runs: list[RoutineRun] = field(default_factory=list)
+    # The routine being done now (ticked, not finished yet), if it is.
+    checklist: RoutineChecklist | None = None
+    steps_now: list[StepNow] = field(default_factory=list)
+
+    @property
+    def window(self) -> tuple[time | None, time | None]:
+        steps = list(self.version.steps.all())
+        starts = [s.window_start for s in steps if s.window_start]
+        ends = [s.window_end for s in steps if s.window_end]
+        return (min(starts) if starts else None, max(ends) if ends else None)
+
+    @property
+    def done(self) -> bool:
+        return bool(self.runs) and self.checklist is None
+
+    @property
+    def ticked(self) -> list[StepNow]:
+        return sorted(
+            (s for s in self.steps_now if s.tick), key=lambda s: s.tick.position if s.tick else 0
+        )
+
+
+# How far ahead "next" looks; later items are folded. An activity is "now" for an hour.
+NEXT_WITHIN = timedelta(hours=2)
+ACTIVITY_LASTS = timedelta(hours=1)
+CONTRIBUTED_LASTS = timedelta(minutes=15)
+
+
+@dataclass
+class ShiftItem:
+    """One thing on the shift's clock: a routine, a planned activity, or a timed item a
+    later stage contributed (a travel check-in). `state` is now, late, next, later, done or
+    anytime; the first three come first on the page, the rest are folded."""
+
+    person: Person
+    kind: str  # routine, activity, or the contributed item's kind
+    title: str
+    starts: datetime | None
+    ends: datetime | None
+    state: str = "anytime"
+    routine: RoutineToday | None = None
+    rhythm: RhythmVersion | None = None
+    entry: RhythmEntry | None = None
+    records: list[ActivityRecord] = field(default_factory=list)
+    url: str = ""
+    note: str = ""
+    may_record: bool = True
+
+    @property
+    def anchor(self) -> str:
+        if self.routine is not None:
+            return f"item-routine-{self.routine.version.routine_id}"
+        if self.entry is not None:
+            return f"item-entry-{self.entry.pk}"
+        return f"item-{self.kind}-{self.person.pk}-{self.starts:%H%M}" if self.starts else ""
+
+
+RANK = {"now": 0, "late": 1, "next": 2, "later": 3, "anytime": 4, "done": 5}
 
 
 @dataclass
@@ -59,6 +137,7 @@ class PersonShift:
     last_handover: HandoverNote | None = None
     may_record: bool = True
     last_recorded_at: datetime | None = None
+    items: list[ShiftItem] = field(default_factory=list)
 
     @property
     def versions(self) -> list[PlanVersion]:
@@ -85,6 +164,21 @@ class Shift:
     briefing_due: list[ShiftBooking]
     # Services whose briefings this user may check (team leaders and managers).
     briefing_services: list
+    # Everything on today's clock across the people on shift, due now and next first.
+    items: list[ShiftItem] = field(default_factory=list)
+    now: datetime | None = None
+
+    @property
+    def upcoming(self) -> list[ShiftItem]:
+        return [i for i in self.items if i.state in ("now", "late", "next")]
+
+    @property
+    def later(self) -> list[ShiftItem]:
+        return [i for i in self.items if i.state in ("later", "anytime")]
+
+    @property
+    def done(self) -> list[ShiftItem]:
+        return [i for i in self.items if i.state == "done"]
 
 
 def running_bookings(user: User, at: datetime | None = None) -> list[ShiftBooking]:
@@ -118,13 +212,16 @@ def _last_handovers(person_ids: list[int]) -> dict[int, HandoverNote]:
     return {n.person_id: n for n in notes}
 
 
-def shift_for_user(user: User, *, path: str = "") -> Shift:
-    """Who this user supports on this shift and what each person's plan says for today.
+def shift_for_user(user: User, *, path: str = "", now: datetime | None = None) -> Shift:
+    """Who this user supports on this shift and what each person's plan says for today,
+    and today's clock across them (`items`: due now and next first).
 
     With a booking running now: the people in the booked services. Without one: everyone in
-    their services they may record for. The query count does not grow with history: today's
-    records are bounded by the day and the handover is one row per person."""
-    bookings = running_bookings(user)
+    their services they may record for. The query count does not grow with history or with
+    the number of people: today's records are bounded by the day and the handover is one row
+    per person."""
+    moment = now or timezone.now()
+    bookings = running_bookings(user, moment)
     people_qs = access.people_for_user(user, Action.RECORD).filter(is_active=True)
     if bookings:
         people_qs = people_qs.filter(service_id__in={b.service_id for b in bookings})
@@ -149,13 +246,13 @@ def shift_for_user(user: User, *, path: str = "") -> Shift:
     unbriefed_services = {b.service_id for b in briefing_due}
     briefing_services = list(access.services_for_user(user, Action.PLAN))
     if not people:
-        return Shift([], bookings, briefing_due, briefing_services)
+        return Shift([], bookings, briefing_due, briefing_services, now=moment)
 
     ids = [p.pk for p in people]
     by_person = {p.pk: PersonShift(person=p) for p in people}
     for p in people:
         by_person[p.pk].may_record = p.service_id not in unbriefed_services
-    since = _start_of_today()
+    since = _start_of_day(moment)
     runs: dict[int, list[RoutineRun]] = defaultdict(list)
     # Today's runs of each routine, under whichever of its versions they were made.
     for run in (
@@ -164,23 +261,30 @@ def shift_for_user(user: User, *, path: str = "") -> Shift:
         .order_by("occurred_at")
     ):
         runs[run.routine_id].append(run)
-    for version in support_selectors.routines_in_force(ids):
-        by_person[version.routine.person_id].routines.append(
-            RoutineToday(version=version, runs=runs.get(version.routine_id, []))
+    checklists = open_checklists(ids, moment)
+    for version in support_selectors.routines_in_force(ids, at=moment):
+        rt = RoutineToday(
+            version=version,
+            runs=runs.get(version.routine_id, []),
+            checklist=checklists.get(version.routine_id),
         )
-    for version in support_selectors.rhythms_in_force(ids, weekday=timezone.localdate().weekday()):
+        by_person[version.routine.person_id].routines.append(rt)
+    weekday = timezone.localtime(moment).weekday()
+    for version in support_selectors.rhythms_in_force(ids, weekday=weekday, at=moment):
         by_person[version.rhythm.person_id].rhythms.append(version)
     for record in ActivityRecord.objects.filter(person_id__in=ids, occurred_at__gte=since).order_by(
         "occurred_at"
     ):
         by_person[record.person_id].activities_today.append(record)
-    for instruction in support_selectors.instructions_in_force(ids):
+    for instruction in support_selectors.instructions_in_force(ids, at=moment):
         by_person[instruction.instruction.person_id].instructions.append(instruction)
     for ps in by_person.values():
         ps.routines.sort(key=_first_window)
     for person_id, note in _last_handovers(ids).items():
         by_person[person_id].last_handover = note
     _mark_changes(user, by_person)
+    contributed = gather("delivery.timeline", people=people, now=moment)
+    items = clock_items(list(by_person.values()), contributed, moment)
     AccessLog.objects.bulk_create(
         [
             AccessLog(
@@ -189,7 +293,148 @@ def shift_for_user(user: User, *, path: str = "") -> Shift:
             for p in people
         ]
     )
-    return Shift(list(by_person.values()), bookings, briefing_due, briefing_services)
+    return Shift(list(by_person.values()), bookings, briefing_due, briefing_services, items, moment)
+
+
+def open_checklists(person_ids: list[int], now: datetime) -> dict[int, RoutineChecklist]:
+    """The routines being done now (ticked, not finished), by routine id (two queries)."""
+    found: dict[int, RoutineChecklist] = {}
+    for checklist in (
+        RoutineChecklist.objects.filter(
+            person_id__in=person_ids,
+            run__isnull=True,
+            occurred_at__gte=now - CHECKLIST_OPEN_FOR,
+        )
+        .annotate(routine_id=F("routine_version__routine_id"))
+        .prefetch_related(Prefetch("ticks", queryset=RoutineStepTick.objects.order_by("position")))
+        .order_by("occurred_at", "id")
+    ):
+        found[checklist.routine_id] = checklist  # the latest one wins
+    return found
+
+
+def _start_of_day(moment: datetime) -> datetime:
+    day = timezone.localtime(moment).date()
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _at_today(moment: datetime, at: time | None) -> datetime | None:
+    if at is None:
+        return None
+    day = timezone.localtime(moment).date()
+    return timezone.make_aware(datetime.combine(day, at))
+
+
+def _state(starts: datetime | None, ends: datetime | None, now: datetime, done: bool) -> str:
+    if done:
+        return "done"
+    if starts is None:
+        return "anytime"
+    ends = ends or starts
+    if starts <= now < ends:
+        return "now"
+    if now >= ends:
+        return "late"
+    return "next" if starts - now <= NEXT_WITHIN else "later"
+
+
+def place_steps(rt: RoutineToday, now: datetime) -> None:
+    """Each step with its tick, and whether its window is open now or has passed undone."""
+    ticks = {t.step_id: t for t in rt.checklist.ticks.all()} if rt.checklist else {}
+    rt.steps_now = []
+    for step in rt.version.steps.all():
+        tick = ticks.get(step.pk)
+        starts, ends = _at_today(now, step.window_start), _at_today(now, step.window_end)
+        is_now = bool(starts and ends and starts <= now < ends)
+        is_late = bool(ends and now >= ends and tick is None and not rt.done)
+        rt.steps_now.append(StepNow(step=step, tick=tick, is_now=is_now, is_late=is_late))
+
+
+def clock_items(people: list[PersonShift], contributed: list, now: datetime) -> list[ShiftItem]:
+    """Today's routines, planned activities and contributed timed items across the people
+    on shift, in the order of the clock: due now (and late) first, then next, then later;
+    what is done goes last."""
+    items: list[ShiftItem] = []
+    for ps in people:
+        p = ps.person
+        for rt in ps.routines:
+            place_steps(rt, now)
+            first, last = rt.window
+            starts, ends = _at_today(now, first), _at_today(now, last)
+            state = "now" if rt.checklist else _state(starts, ends, now, rt.done)
+            items.append(
+                ShiftItem(p, "routine", rt.version.routine.name, starts, ends, state, routine=rt)
+            )
+        for version in ps.rhythms:
+            for entry in getattr(version, "day_entries", []):
+                records = [a for a in ps.activities_today if a.entry_id == entry.pk]
+                starts = _at_today(now, entry.time)
+                ends = starts + ACTIVITY_LASTS if starts else None
+                items.append(
+                    ShiftItem(
+                        p,
+                        "activity",
+                        entry.activity,
+                        starts,
+                        ends,
+                        _state(starts, ends, now, bool(records)),
+                        rhythm=version,
+                        entry=entry,
+                        records=records,
+                    )
+                )
+        ps.items = [i for i in items if i.person.pk == p.pk]
+        for item in ps.items:
+            item.may_record = ps.may_record
+    by_id = {ps.person.pk: ps for ps in people}
+    for found in contributed:
+        if not isinstance(found, TimedItem) or found.person_id not in by_id:
+            continue
+        ends = found.ends_at or found.at + CONTRIBUTED_LASTS
+        item = ShiftItem(
+            by_id[found.person_id].person,
+            found.kind,
+            found.title,
+            found.at,
+            ends,
+            _state(found.at, ends, now, found.done),
+            url=found.url,
+            note=found.note,
+            may_record=by_id[found.person_id].may_record,
+        )
+        items.append(item)
+        by_id[found.person_id].items.append(item)
+    far = datetime.max.replace(tzinfo=now.tzinfo)
+    items.sort(key=lambda i: (RANK[i.state], i.starts or far, i.person.display_name))
+    return items
+
+
+def routine_today(routine: Routine, now: datetime | None = None) -> RoutineToday | None:
+    """One routine as the shift view shows it: the version in force, today's runs, the
+    checklist being ticked and each step on the clock."""
+    moment = now or timezone.now()
+    version = next(
+        (
+            v
+            for v in support_selectors.routines_in_force([routine.person_id], at=moment)
+            if v.routine_id == routine.pk
+        ),
+        None,
+    )
+    if version is None:
+        return None
+    runs = list(
+        RoutineRun.objects.filter(
+            routine_version__routine=routine, occurred_at__gte=_start_of_day(moment)
+        ).order_by("occurred_at")
+    )
+    rt = RoutineToday(
+        version=version,
+        runs=runs,
+        checklist=open_checklists([routine.person_id], moment).get(routine.pk),
+    )
+    place_steps(rt, moment)
+    return rt
 
 
 def last_recorded(user: User, person_ids: list[int]) -> dict[int, datetime]:

@@ -13,7 +13,7 @@ version it is made under, validation, and one save per key.
 """
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,17 +25,22 @@ from coplan.access.rules import Action
 from coplan.accounts.models import Membership, ShiftBooking, User
 from coplan.delivery import idempotency, selectors
 from coplan.delivery.models import (
+    CHECKLIST_OPEN_FOR,
     ActivityRecord,
     BriefingAcknowledgement,
     DailyNote,
     HandoverNote,
+    IdempotencyKey,
     Incident,
     PracticalityFlag,
+    RoutineChecklist,
     RoutineRun,
+    RoutineStepTick,
     ShiftRecord,
 )
 from coplan.lib import events
 from coplan.lib.dates import occurred
+from coplan.lib.errors import Conflict
 from coplan.people.models import Person
 from coplan.support import selectors as support_selectors
 from coplan.support.models import (
@@ -245,6 +250,140 @@ def routine_run_record(
     )
 
 
+# The live checklist: steps ticked as they are done, then the run finished
+
+# A tap sent again later (a weak signal) keeps the time it was tapped, within this long.
+TAP_DELAY = timedelta(hours=2)
+STEP_NOT_IN_ROUTINE = "That step is not in the routine being done: reload your shift."
+ALREADY_FINISHED = "This routine was already recorded at {at}: start it again with a step."
+
+
+def open_checklist(*, person: Person, routine: Routine) -> RoutineChecklist | None:
+    """The routine being done now for this person (by anyone on shift), if one is."""
+    return (
+        RoutineChecklist.objects.filter(
+            person=person,
+            routine_version__routine=routine,
+            run__isnull=True,
+            occurred_at__gte=timezone.now() - CHECKLIST_OPEN_FOR,
+        )
+        .select_related("routine_version")
+        .order_by("-occurred_at", "-id")
+        .first()
+    )
+
+
+def _tap_time(tapped_at: datetime | None, now: datetime) -> datetime:
+    """When the step was tapped, as the phone said, if that is believable; else now."""
+    if tapped_at is None or timezone.is_naive(tapped_at):
+        return now
+    if now - TAP_DELAY <= tapped_at <= now:
+        return tapped_at
+    return now
+
+
+@transaction.atomic
+def routine_step_tick(
+    *,
+    person: Person,
+    routine: Routine,
+    step_id: int,
+    tapped_at: datetime | None = None,
+    idempotency_key: Any,
+    by: User,
+) -> RoutineStepTick:
+    """One step done, recorded at once with its time. The first tick starts the checklist
+    under the version in force; a step already ticked keeps its first tick. A resend with
+    the same key (a retry on a weak signal) answers the first tick."""
+
+    def create() -> RoutineStepTick:
+        booking = recording_booking(person=person, by=by)
+        # One checklist per routine at a time, however many taps race.
+        Routine.objects.select_for_update().filter(pk=routine.pk).first()
+        at = _tap_time(tapped_at, timezone.now())
+        checklist = open_checklist(person=person, routine=routine)
+        if checklist is None:
+            version = in_force(routine, person, at)
+            assert isinstance(version, RoutineVersion)
+            checklist = RoutineChecklist(
+                person=person,
+                routine_version=version,
+                occurred_at=at,
+                recorded_by=by,
+                booking=booking,
+            )
+            checklist.full_clean()
+            checklist.save()
+        step = checklist.routine_version.steps.filter(pk=step_id).first()
+        if step is None:
+            raise ValidationError({"step": STEP_NOT_IN_ROUTINE})
+        ticks = list(checklist.ticks.all())
+        for tick in ticks:
+            if tick.step_id == step.pk:
+                return tick
+        tick = RoutineStepTick(
+            checklist=checklist,
+            step=step,
+            position=len(ticks) + 1,
+            ticked_at=max(at, checklist.occurred_at),
+            ticked_by=by,
+        )
+        tick.full_clean()
+        tick.save()
+        return tick
+
+    tick, _ = idempotency.save_once(
+        key=idempotency_key,
+        user=by,
+        model=RoutineStepTick,
+        body={"person": person, "routine": routine, "step": int(step_id)},
+        create=create,
+    )
+    return tick
+
+
+@transaction.atomic
+def routine_checklist_finish(
+    *,
+    checklist: RoutineChecklist,
+    outcome: str,
+    deviations: str = "",
+    distress_noticed: bool = False,
+    distress_notes: str = "",
+    idempotency_key: Any,
+    by: User,
+) -> RoutineRun:
+    """The routine done: its run, with the steps in the order they were ticked, made by the
+    same rules as the form (routine_run_record). Finishing twice with the same key answers
+    the first run; a finished checklist is not finished again."""
+    locked = RoutineChecklist.objects.select_for_update().get(pk=checklist.pk)
+    if locked.run_id is not None:
+        key = idempotency.parse_key(idempotency_key)
+        sent = IdempotencyKey.objects.filter(user=by, key=key, result_id=locked.run_id)
+        if sent.exists():
+            return RoutineRun.objects.get(pk=locked.run_id)
+        at = timezone.localtime(locked.occurred_at)
+        raise Conflict(ALREADY_FINISHED.format(at=f"{at:%H:%M}"), code="already_finished")
+    version = checklist.routine_version
+    run = routine_run_record(
+        person=checklist.person,
+        routine=version.routine,
+        outcome=outcome,
+        steps_used=list(locked.ticks.order_by("position").values_list("step_id", flat=True)),
+        deviations=deviations,
+        distress_noticed=distress_noticed,
+        distress_notes=distress_notes,
+        occurred_at=locked.occurred_at,
+        idempotency_key=idempotency_key,
+        by=by,
+    )
+    if run.routine_version_id != locked.routine_version_id:
+        raise ValidationError("The routine changed while it was being done: record it on the form.")
+    locked.run = run
+    locked.save(update_fields=["run", "updated_at"])
+    return run
+
+
 def activity_record_check(
     *, outcome: str, chosen: str = "", adjustments: str = "", decline_reason: str = ""
 ) -> None:
@@ -267,11 +406,13 @@ def activity_record_create(
     adjustments: str = "",
     decline_reason: str = "",
     alternative_offered: str = "",
+    persons_words: str = "",
     occurred_at: datetime | None = None,
     idempotency_key: Any,
     by: User,
 ) -> ActivityRecord:
     body = {
+        "persons_words": persons_words,
         "rhythm": rhythm,
         "entry": entry,
         "offered": offered,
@@ -299,6 +440,7 @@ def activity_record_create(
             adjustments=adjustments.strip(),
             decline_reason=decline_reason.strip(),
             alternative_offered=alternative_offered.strip(),
+            persons_words=persons_words.strip(),
         )
 
     return _record(

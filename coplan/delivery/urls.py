@@ -13,6 +13,21 @@ urlpatterns = [
         views.record_routine,
         name="record_routine",
     ),
+    path(
+        "people/<int:person_id>/routine/<int:routine_id>/tick/",
+        views.routine_tick,
+        name="routine_tick",
+    ),
+    path(
+        "people/<int:person_id>/checklist/<int:checklist_id>/finish/",
+        views.checklist_finish,
+        name="checklist_finish",
+    ),
+    path(
+        "people/<int:person_id>/why/<str:kind>/<int:element_id>/",
+        views.why,
+        name="why",
+    ),
     path("people/<int:person_id>/record/activity/", views.record_activity, name="record_activity"),
     path("people/<int:person_id>/record/note/", views.record_note, name="record_note"),
     path("people/<int:person_id>/record/incident/", views.record_incident, name="record_incident"),

@@ -1,5 +1,5 @@
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,18 +12,21 @@ from django.views.decorators.http import require_POST
 
 from coplan.access import rules as access
 from coplan.access.rules import Action
+from coplan.accounts.models import User
 from coplan.delivery import forms, selectors, services
+from coplan.delivery.models import RoutineChecklist
 from coplan.lib.errors import Conflict
 from coplan.lib.forms import form_errors_from
 from coplan.lib.input import query_int
 from coplan.people.models import Person
 from coplan.support import selectors as support_selectors
-from coplan.support.models import ActivityRhythm, RhythmEntry, Routine
+from coplan.support.models import ActivityRhythm, RhythmEntry, Routine, StaffInstruction
 
 
 @login_required
 def shift(request: HttpRequest) -> HttpResponse:
-    """The shift view on a phone: who I support now and what their plan says for today."""
+    """The shift view on a phone: what is due now and next across the people I support,
+    each routine a live checklist, then each person's plan for today."""
     data = selectors.shift_for_user(request.user, path=request.path)
     # Each briefing shown goes through the access rules, which log what it shows.
     briefings = [
@@ -40,6 +43,7 @@ def shift(request: HttpRequest) -> HttpResponse:
             "briefings": briefings,
             "today": timezone.localdate(),
             "now_time": timezone.localtime().time(),
+            "finish_form": forms.ChecklistFinishForm(),
         },
     )
 
@@ -136,6 +140,141 @@ def record_routine(request: HttpRequest, person_id: int, routine_id: int) -> Htt
     )
 
 
+# The live checklist: each step recorded as it is done (htmx), then the run finished
+
+
+def _checklist_fragment(
+    request: HttpRequest,
+    routine: Routine,
+    *,
+    finish_form: forms.ChecklistFinishForm | None = None,
+    finished: Any = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The routine's live checklist as the shift view draws it, after a tap."""
+    rt = selectors.routine_today(routine)
+    if rt is None:
+        raise Http404("This routine is not in force.")
+    context = {
+        "rt": rt,
+        "p": routine.person,
+        "may_record": True,
+        "finish_form": finish_form or forms.ChecklistFinishForm(),
+        "finished": finished,
+    }
+    return render(request, "delivery/_checklist.html", context, status=status)
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)  # @login_required
+
+
+def _problem(exc: Exception) -> str:
+    return " ".join(getattr(exc, "messages", None) or [getattr(exc, "message", str(exc))])
+
+
+@login_required
+@require_POST
+def routine_tick(request: HttpRequest, person_id: int, routine_id: int) -> HttpResponse:
+    """One step done, saved at once with its time. Answers the checklist (htmx) or goes
+    back to the shift; a refusal answers its reason as plain text with a 4xx."""
+    routine = access.get_object_for_user(
+        request, Routine, routine_id, Action.RECORD, person_id=person_id
+    )
+    form = forms.StepTickForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(
+            "This tap could not be read: reload the page and tap the step again.",
+            status=400,
+            content_type="text/plain",
+        )
+    try:
+        services.routine_step_tick(
+            person=routine.person,
+            routine=routine,
+            step_id=form.cleaned_data["step"],
+            tapped_at=form.cleaned_data["tapped_at"],
+            idempotency_key=form.cleaned_data["idempotency_key"],
+            by=_user(request),
+        )
+    except PermissionDenied as exc:
+        return HttpResponse(str(exc), status=403, content_type="text/plain")
+    except (ValidationError, Conflict) as exc:
+        return HttpResponse(_problem(exc), status=409, content_type="text/plain")
+    if not _is_htmx(request):
+        return redirect(f"{reverse('delivery:shift')}#item-routine-{routine.pk}")
+    return _checklist_fragment(request, routine)
+
+
+@login_required
+@require_POST
+def checklist_finish(request: HttpRequest, person_id: int, checklist_id: int) -> HttpResponse:
+    """The routine done: outcome, what was different and why, distress. Form problems come
+    back in the checklist, beside the fields."""
+    checklist = access.get_object_for_user(
+        request,
+        RoutineChecklist.objects.select_related("routine_version__routine"),
+        checklist_id,
+        Action.RECORD,
+        person_id=person_id,
+    )
+    routine = checklist.routine_version.routine
+    form = forms.ChecklistFinishForm(request.POST)
+    run = None
+    if form.is_valid():
+        try:
+            run = services.routine_checklist_finish(
+                checklist=checklist, by=_user(request), **form.service_kwargs()
+            )
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        except (Conflict, PermissionDenied) as exc:
+            form.add_error(None, _problem(exc))
+    if not _is_htmx(request):
+        if run is not None:
+            messages.success(request, f"{routine.name} saved for {checklist.person.called}.")
+        else:
+            problems = [str(e) for errs in form.errors.values() for e in errs]
+            messages.error(request, " ".join(problems))
+        return redirect(f"{reverse('delivery:shift')}#item-routine-{routine.pk}")
+    return _checklist_fragment(request, routine, finish_form=None if run else form, finished=run)
+
+
+WHY_KINDS = {"routine": Routine, "rhythm": ActivityRhythm, "instruction": StaffInstruction}
+
+
+@login_required
+def why(request: HttpRequest, person_id: int, kind: str, element_id: int) -> HttpResponse:
+    """ "Why we do it this way": the decisions behind a routine (and its steps), a rhythm or
+    a staff instruction, as the plan in force cites them. A fragment for the shift view's
+    fold (htmx), or a page without JavaScript. Agency staff read it only during their
+    booked shift, like the rest of the plan."""
+    model = WHY_KINDS.get(kind)
+    if model is None:
+        raise Http404("No such part of the plan.")
+    element: Any = access.get_object_for_user(
+        request,
+        model,
+        element_id,
+        Action.VIEW_PLAN,
+        person_id=person_id,
+        what="Why we do it this way",
+    )
+    version: Any = support_selectors.version_in_force(element)
+    context = {
+        "element": element,
+        "version": version,
+        "decisions": list(version.decisions.all()) if version else [],
+        "person": element.person,
+    }
+    template = "delivery/_why.html" if _is_htmx(request) else "delivery/why.html"
+    return render(request, template, context)
+
+
 @login_required
 def record_activity(request: HttpRequest, person_id: int) -> HttpResponse:
     person = access.get_person_for_user(request, person_id, Action.RECORD, what="Activity record")
@@ -151,7 +290,11 @@ def record_activity(request: HttpRequest, person_id: int) -> HttpResponse:
         in_force = support_selectors.version_in_force(entry.version.rhythm) if entry else None
         if in_force is None or in_force.pk != entry.version_id:
             entry = None  # not in the rhythm in force now: recorded as another activity
-    form = forms.ActivityRecordForm(request.POST or None, entry=entry)
+    options = []
+    if entry is not None:
+        day = [e.activity for e in entry.version.entries.all() if e.day == entry.day]
+        options = [entry.activity, *day, *entry.version.alternative_lines]
+    form = forms.ActivityRecordForm(request.POST or None, entry=entry, options=options)
     return _record(
         request,
         person,

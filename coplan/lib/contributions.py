@@ -11,7 +11,9 @@ registered without knowing who registered it:
 
 Slots in use: "planning.decision_shaped" (rows of {"kind", "title", "url"}),
 "risk.mini_reviews" ((incident id, trigger) pairs),
-"people.person_detail", "delivery.shift_top" and "access.home" (Panels), and
+"people.person_detail", "delivery.shift_top" and "access.home" (Panels),
+"delivery.timeline" (TimedItems: what a later stage has due at a time today, placed on the
+shift view's clock among the routines and activities), and
 "access.today" (`TodaySection`s: the manager's today page, one section per thing to deal
 with, each called with `services`, the ids of the services the page covers, and `today`).
 """
@@ -61,6 +63,21 @@ class TodaySection:
     rows: list[TodayRow]
     empty: str = "Nothing to deal with."
     hint: str = ""
+
+
+@dataclass(frozen=True)
+class TimedItem:
+    """Something due at a time on shift, for one person: placed on the shift view's clock
+    (due now and next first, later folded, late marked) with a link to where it is done."""
+
+    at: Any  # an aware datetime
+    person_id: int
+    title: str
+    url: str
+    kind: str = "other"
+    note: str = ""
+    ends_at: Any = None
+    done: bool = False
 
 
 def contribute(slot: str, *, order: int = 50) -> Callable[[F], F]:

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
 
 from coplan.access.rules import Action
-from coplan.lib.contributions import Panel, TodayRow, TodaySection, contribute
+from coplan.lib.contributions import Panel, TimedItem, TodayRow, TodaySection, contribute
 from coplan.people.models import Person
 from coplan.planning.models import Decision
 from coplan.risk import charts, selectors
-from coplan.risk.models import RiskPlan
+from coplan.risk.models import RiskPlan, TravelCheckIn
 
 
 @contribute("people.person_detail", order=10)
@@ -88,3 +89,36 @@ def today_missed_check_ins(*, services: list[int], **_: Any) -> TodaySection:
         ],
         empty="No travel check-in is missed.",
     )
+
+
+CHECK_INS_AHEAD = timedelta(hours=12)
+
+
+@contribute("delivery.timeline", order=10)
+def travel_check_ins_today(*, people: list[Person], now: Any, **_: Any) -> list[TimedItem]:
+    """Travel check-ins due today (and, late in the evening, those of a trip that runs past
+    midnight) on the shift view's clock: each at its time, with its trip; a missed one stays
+    marked late until it is made (one query)."""
+    day = timezone.localtime(now).date()
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    check_ins = TravelCheckIn.objects.filter(
+        log__person_id__in=[p.pk for p in people],
+        due_at__gte=start,
+        due_at__lt=max(start + timedelta(days=1), now + CHECK_INS_AHEAD),
+    ).select_related("log")
+    return [
+        TimedItem(
+            at=c.due_at,
+            ends_at=c.missed_after,
+            person_id=c.log.person_id,
+            title=f"Travel check-in: {c.point}",
+            url=reverse(
+                "risk:trip",
+                kwargs={"person_id": c.log.person_id, "plan_id": c.log.plan_id, "log_id": c.log_id},
+            ),
+            kind="check_in",
+            note=c.log.planned_route,
+            done=c.made_at is not None or not c.log.is_out,
+        )
+        for c in check_ins.order_by("due_at", "id")
+    ]

@@ -29,7 +29,8 @@ def plan(world):
 def test_worker_records_the_morning_routine_on_a_phone(page, live_server, world, plan):  # noqa: F811
     routine, _ = plan
     login(page, live_server, "worker")
-    page.goto(f"{live_server.url}/shift/")
+    # A link to an item opens its fold (whatever the time of day has folded).
+    page.goto(f"{live_server.url}/shift/#item-routine-{routine.pk}")
     problems = page_problems(page, "shift view")
     record = page.get_by_role("link", name="Record morning routine")
     box = record.bounding_box()
@@ -65,12 +66,14 @@ def test_worker_records_the_morning_routine_on_a_phone(page, live_server, world,
 
 
 def test_agency_worker_reads_the_briefing_first(page, live_server, world, plan):  # noqa: F811
+    routine, _ = plan
     login(page, live_server, "agency_now")
     page.goto(f"{live_server.url}/shift/")
     problems = page_problems(page, "briefing")
     page.get_by_role("button", name="I have read the briefing for this shift").click()
     page.wait_for_url(f"{live_server.url}/shift/")
     assert BriefingAcknowledgement.objects.filter(user=world.agency_now).count() == 1
+    page.goto(f"{live_server.url}/shift/#item-routine-{routine.pk}")
     assert page.get_by_role("link", name="Record morning routine").is_visible()
     assert problems == []
 

@@ -8,6 +8,8 @@ from django.apps import apps
 from django.db.models import Max
 from django.utils import timezone
 
+from coplan.delivery import services as delivery_services
+from coplan.delivery.idempotency import new_key
 from coplan.people import services as people_services
 from coplan.planning import services as planning_services
 from coplan.reviews import services as review_services
@@ -84,7 +86,15 @@ def records(world):
     )
     review = review_services.review_open(person=person, by=by, triggers=[trigger])
     booking = world.agency_now.shift_bookings.get()
+    tick = delivery_services.routine_step_tick(
+        person=person,
+        routine=routine,
+        step_id=routine.versions.get().steps.first().pk,
+        idempotency_key=new_key(),
+        by=by,
+    )
     return {
+        "checklist_id": tick.checklist_id,
         "person_id": person.pk,
         "service_id": person.service_id,
         "plan_id": plan.pk,
