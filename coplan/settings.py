@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "coplan.notifications",
     "coplan.people",
     "coplan.access",
+    "coplan.pictures",
     "coplan.planning",
     "coplan.support",
     "coplan.delivery",
@@ -229,6 +230,10 @@ DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y"]
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded pictures (coplan/pictures). Never served as public media: every file goes
+# through a view that checks who is asking, so nothing may serve MEDIA_ROOT directly.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

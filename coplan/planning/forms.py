@@ -9,6 +9,7 @@ from django import forms
 from coplan.lib.forms import DateInput, DateTimeLocalInput, VersionedForm
 from coplan.lib.text import lines_of
 from coplan.people.models import CommunicationNeed, Person
+from coplan.pictures.widgets import PictureField
 from coplan.planning import selectors
 from coplan.planning.models import (
     AgendaPrompt,
@@ -162,7 +163,12 @@ class SessionForm(VersionedForm, forms.ModelForm):
         return data
 
 
-ChoiceRowForm = _model_row_form(SessionChoice, ["label", "detail", "picture"])
+ChoiceRowForm = _model_row_form(
+    SessionChoice,
+    ["label", "detail", "picture"],
+    field_classes={"picture": PictureField},
+    help_texts={"picture": PictureField.HELP},
+)
 ChoiceFormSet = forms.formset_factory(ChoiceRowForm, extra=3, can_delete=True)
 
 
