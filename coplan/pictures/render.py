@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from coplan.pictures import catalogue, refs
+from coplan.pictures import catalogue, middleware, refs
 from coplan.pictures.models import PersonPhoto
 
 # Set on the request when a page draws a pictogram, so the footer credits OpenMoji.
@@ -49,7 +49,7 @@ def empty_box(label: str, size: int) -> SafeString:
 
 
 def openmoji_url(code: str) -> str:
-    return reverse("pictures:openmoji", args=[catalogue.VERSION, code])
+    return f"{middleware.prefix()}{code}.svg"
 
 
 def url_for(ref: refs.Ref) -> str | None:

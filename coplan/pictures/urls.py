@@ -6,7 +6,6 @@ app_name = "pictures"
 
 # Mounted under pictures/.
 urlpatterns = [
-    path("openmoji/<str:version>/<str:code>.svg", views.openmoji_svg, name="openmoji"),
     path("search/", views.search, name="search"),
     path("library/", views.library, name="library"),
     path("library/<int:pk>/remove/", views.library_remove, name="library_remove"),

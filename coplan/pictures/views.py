@@ -1,4 +1,5 @@
-"""The pictures' web pages and files. Pictograms are public (CC BY-SA); a provider's own
+"""The pictures' web pages and files. Pictograms are static files (pictures/middleware.py);
+a provider's own
 images only to those who work with or are supported by that provider; a person's photos
 only to those the access rules let see them (Action.VIEW_PHOTOS), through these views and
 never as public media."""
@@ -17,23 +18,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from coplan.access import rules as access
 from coplan.access.rules import Action
-from coplan.pictures import catalogue, selectors, services
+from coplan.pictures import selectors, services
 from coplan.pictures.forms import LibraryImageForm, PersonPhotoForm
 from coplan.pictures.models import PersonPhoto
-
-YEAR = 60 * 60 * 24 * 365
-
-
-@require_GET
-def openmoji_svg(request: HttpRequest, version: str, code: str) -> FileResponse:
-    """A pictogram, from the package's own files. The version is in the address, so the
-    file never changes there and browsers may keep it for a year."""
-    path = catalogue.svg_path(code)
-    if path is None:
-        raise Http404("No such picture.")
-    response = FileResponse(path.open("rb"), content_type="image/svg+xml")
-    response["Cache-Control"] = f"public, max-age={YEAR}, immutable"
-    return response
 
 
 def _file(field: FieldFile) -> FileResponse:
@@ -42,10 +29,8 @@ def _file(field: FieldFile) -> FileResponse:
         handle = field.open("rb")
     except FileNotFoundError:
         raise Http404("No such picture.") from None
-    response = FileResponse(handle, content_type=kind)
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    # Marked no-store, as every response to a signed-in user is (accounts.middleware).
+    return FileResponse(handle, content_type=kind)
 
 
 @login_required
