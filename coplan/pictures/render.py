@@ -99,7 +99,7 @@ def picture_html(
         alt = pic.label if pic else ""
     return format_html(
         '<img class="picture picture-{}" src="{}" alt="{}" width="{}" height="{}" '
-        'loading="lazy" decoding="async">',
+        'decoding="async">',
         ref.kind,
         url,
         alt or "Picture",

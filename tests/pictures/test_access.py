@@ -137,8 +137,8 @@ def test_search_finds_the_providers_own_pictures_first(world):
 
 def test_pictogram_files_are_static_files_cached_for_good(world, settings):
     client = world.client_for(world.worker)  # signed in: pages are no-store, pictograms not
-    response = client.get("/static/openmoji/17.0.0/1F6BF.svg", HTTP_ACCEPT_ENCODING="gzip")
+    response = client.get("/pictograms/openmoji/17.0.0/1F6BF.svg", HTTP_ACCEPT_ENCODING="gzip")
     assert response.status_code == 200 and response["Content-Type"].startswith("image/svg+xml")
     assert response["Content-Encoding"] == "gzip"
     assert "immutable" in response["Cache-Control"] and "no-store" not in response["Cache-Control"]
-    assert client.get("/static/openmoji/17.0.0/ZZZZZ.svg").status_code == 404
+    assert client.get("/pictograms/openmoji/17.0.0/ZZZZZ.svg").status_code == 404

@@ -93,7 +93,7 @@ def test_team_leader_gives_steps_pictures_and_the_person_sees_their_own_photo(wo
     )
     html = page.content.decode()
     assert f'src="/pictures/photos/{photo.pk}/file/" alt="Shower"' in html
-    assert 'src="/static/openmoji/17.0.0/1F3B5.svg" alt="Music"' in html
+    assert 'src="/pictograms/openmoji/17.0.0/1F3B5.svg" alt="Music"' in html
     assert "Pictures: OpenMoji, CC BY-SA 4.0" in html
     assert (
         world.client_for(world.person_user).get(f"/pictures/photos/{photo.pk}/file/").status_code

@@ -13,13 +13,13 @@ def draw(source: str, **context) -> str:
 def test_openmoji_reference_draws_an_img_with_the_label_as_alt():
     html = draw("{% picture 'openmoji:1F6BF' 'Shower, later' 56 %}")
     assert (
-        '<img class="picture picture-openmoji" src="/static/openmoji/17.0.0/1F6BF.svg" '
+        '<img class="picture picture-openmoji" src="/pictograms/openmoji/17.0.0/1F6BF.svg" '
         'alt="Shower, later" width="56" height="56"'
     ) in html
 
 
 def test_care_word_typed_before_pictures_draws_its_pictogram():
-    assert 'src="/static/openmoji/17.0.0/1F963.svg" alt="Breakfast first"' in draw(
+    assert 'src="/pictograms/openmoji/17.0.0/1F963.svg" alt="Breakfast first"' in draw(
         "{% picture 'breakfast' 'Breakfast first' %}"
     )
 
@@ -87,4 +87,4 @@ def test_planning_picture_box_delegates_to_the_picture_tag():
     html = Template("{% load planning_tags %}{% picture_box 'openmoji:1F68C' 'Bus' 56 %}").render(
         Context({})
     )
-    assert 'src="/static/openmoji/17.0.0/1F68C.svg" alt="Bus"' in html
+    assert 'src="/pictograms/openmoji/17.0.0/1F68C.svg" alt="Bus"' in html
