@@ -97,9 +97,19 @@ def picture_html(
     if not alt and ref.kind == refs.OPENMOJI:
         pic = catalogue.get(ref.value)
         alt = pic.label if pic else ""
+    if ref.kind in (refs.OPENMOJI, refs.WORD):
+        return format_html(
+            '<img class="picture picture-openmoji" src="{}" alt="{}" width="{}" height="{}" '
+            'decoding="async">',
+            url,
+            alt or "Picture",
+            size,
+            size,
+        )
+    # A photo is cropped to the square; a pictogram is square already.
     return format_html(
         '<img class="picture picture-{}" src="{}" alt="{}" width="{}" height="{}" '
-        'decoding="async">',
+        'decoding="async" style="object-fit: cover; border-radius: 8px">',
         ref.kind,
         url,
         alt or "Picture",

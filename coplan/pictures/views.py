@@ -97,7 +97,8 @@ def person_photos(request: HttpRequest, person_id: int) -> HttpResponse:
     picture each one replaces."""
     action = Action.EDIT_PROFILE if request.method == "POST" else Action.VIEW_PHOTOS
     person = access.get_person_for_user(request, person_id, action, what="Photos")
-    may_add = access.can(request.user, Action.EDIT_PROFILE, person)  # type: ignore[arg-type]
+    caps = access.capabilities(request.user, person)  # type: ignore[arg-type]
+    may_add = Action.EDIT_PROFILE in caps
     form = PersonPhotoForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         photo = services.person_photo_add(
@@ -117,6 +118,7 @@ def person_photos(request: HttpRequest, person_id: int) -> HttpResponse:
             "photos": selectors.photos_of(person),
             "form": form,
             "may_add": may_add,
+            "caps": caps,
         },
     )
 
