@@ -5,6 +5,7 @@ only when asked for. Production sets DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS and
 """
 
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -232,7 +233,13 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded pictures (coplan/pictures). Never served as public media: every file goes
 # through a view that checks who is asking, so nothing may serve MEDIA_ROOT directly.
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Tests keep theirs out of the checkout.
+MEDIA_ROOT = Path(
+    env_str(
+        "MEDIA_ROOT",
+        str(Path(tempfile.gettempdir()) / "coplan-test-media" if TESTING else BASE_DIR / "media"),
+    )
+)
 MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -35,16 +35,16 @@ def image_file(upload: UploadedFile) -> ContentFile:
         with Image.open(upload) as probe:
             probe.verify()
         upload.seek(0)
-        with Image.open(upload) as img:
-            kind = img.format or ""
+        with Image.open(upload) as opened:
+            kind = opened.format or ""
             if kind not in FORMATS:
                 raise ValidationError({"image": NOT_IMAGE})
-            img = ImageOps.exif_transpose(img)
-            img.thumbnail((MAX_SIDE, MAX_SIDE))
             ext = FORMATS[kind]
-            img = img.convert("RGB" if ext == "jpg" else "RGBA")
+            upright: Image.Image = ImageOps.exif_transpose(opened)
+            upright.thumbnail((MAX_SIDE, MAX_SIDE))
+            clean = upright.convert("RGB" if ext == "jpg" else "RGBA")
             out = io.BytesIO()
-            img.save(out, format="JPEG" if ext == "jpg" else "PNG", optimize=True)
+            clean.save(out, format="JPEG" if ext == "jpg" else "PNG", optimize=True)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise ValidationError({"image": NOT_IMAGE}) from None
     return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.{ext}")
@@ -56,7 +56,7 @@ def library_image_add(
 ) -> LibraryImage:
     item = LibraryImage(organisation_id=organisation_id, label=label.strip(), words=words.strip())
     item.uploaded_by = by
-    item.image = image_file(image)  # type: ignore[assignment]
+    item.image = image_file(image)
     item.full_clean()
     item.save()
     return item
@@ -74,7 +74,7 @@ def person_photo_add(
 ) -> PersonPhoto:
     photo = PersonPhoto(person=person, label=label.strip(), stands_for=refs.canonical(stands_for))
     photo.uploaded_by = by
-    photo.image = image_file(image)  # type: ignore[assignment]
+    photo.image = image_file(image)
     photo.full_clean()
     photo.save()
     return photo

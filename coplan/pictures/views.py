@@ -24,7 +24,7 @@ from coplan.pictures.models import PersonPhoto
 
 
 def _file(field: FieldFile) -> FileResponse:
-    kind = mimetypes.guess_type(field.name)[0] or "application/octet-stream"
+    kind = mimetypes.guess_type(field.name or "")[0] or "application/octet-stream"
     try:
         handle = field.open("rb")
     except FileNotFoundError:
@@ -37,7 +37,7 @@ def _file(field: FieldFile) -> FileResponse:
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     """Found pictures as tappable buttons, for the picker (htmx)."""
-    if not access.is_staff_member(request.user):
+    if not access.is_staff_member(request.user):  # type: ignore[arg-type]
         raise PermissionDenied("Only staff choose pictures for a plan.")
     q = request.GET.get("q") or next((v for k, v in request.GET.items() if k.endswith("_q")), "")
     target = request.GET.get("for", "")
@@ -51,7 +51,7 @@ def search(request: HttpRequest) -> HttpResponse:
 def library(request: HttpRequest) -> HttpResponse:
     """The provider's own pictures: those who plan may add and remove them."""
     planner_orgs = sorted(selectors.organisation_ids(request.user, Action.PLAN))  # type: ignore[arg-type]
-    if not planner_orgs and not access.is_staff_member(request.user):
+    if not planner_orgs and not access.is_staff_member(request.user):  # type: ignore[arg-type]
         raise PermissionDenied("Only staff use the picture library.")
     form = LibraryImageForm(request.POST or None, request.FILES or None)
     if request.method == "POST":

@@ -83,7 +83,7 @@ class PictureField(forms.CharField):
         super().__init__(max_length=max_length, **kwargs)
 
     def to_python(self, value: Any) -> str:
-        return refs.canonical(super().to_python(value))
+        return refs.canonical(super().to_python(value) or "")
 
     def validate(self, value: str) -> None:
         super().validate(value)
