@@ -5,6 +5,7 @@ only when asked for. Production sets DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS and
 """
 
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "coplan.notifications",
     "coplan.people",
     "coplan.access",
+    "coplan.pictures",
     "coplan.planning",
     "coplan.support",
     "coplan.delivery",
@@ -78,7 +80,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "coplan.accounts.middleware.SecurityHeadersMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "coplan.pictures.middleware.WhiteNoiseWithPictograms",  # WhiteNoise, with the OpenMoji SVGs
     "coplan.accounts.middleware.QueryStringPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -230,6 +232,16 @@ DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y"]
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded pictures (coplan/pictures). Never served as public media: every file goes
+# through a view that checks who is asking, so nothing may serve MEDIA_ROOT directly.
+# Tests keep theirs out of the checkout.
+MEDIA_ROOT = Path(
+    env_str(
+        "MEDIA_ROOT",
+        str(Path(tempfile.gettempdir()) / "coplan-test-media" if TESTING else BASE_DIR / "media"),
+    )
+)
+MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -14,6 +14,7 @@ urlpatterns = [
     path("notifications/", include("coplan.notifications.urls")),
     path("", include("coplan.risk.urls")),
     path("easy/", include("coplan.easyread.urls")),
+    path("pictures/", include("coplan.pictures.urls")),
     path("assurance/", include("coplan.assurance.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

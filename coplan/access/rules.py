@@ -43,6 +43,7 @@ class Action(StrEnum):
     VIEW_RECORDS = "view_records"  # shift records, notes, incidents
     VIEW_REVIEWS = "view_reviews"  # check-ins, triggers, reviews
     VIEW_HISTORY = "view_history"  # change history of records
+    VIEW_PHOTOS = "view_photos"  # the person's own photos (shown on their profile and plan)
     EDIT_PROFILE = "edit_profile"
     PLAN = "plan"  # prepare sessions, draft decisions and goals, change the plan
     SIGN_OFF = "sign_off"  # agree or supersede decisions, confirm progression
@@ -61,7 +62,7 @@ class Action(StrEnum):
 
 
 A = Action
-_VIEW_CARE = {A.VIEW_PROFILE, A.VIEW_PLAN, A.VIEW_RECORDS, A.VIEW_REVIEWS}
+_VIEW_CARE = {A.VIEW_PROFILE, A.VIEW_PLAN, A.VIEW_RECORDS, A.VIEW_REVIEWS, A.VIEW_PHOTOS}
 _SUPPORT_WORKER = _VIEW_CARE | {A.RECORD, A.ADD_VIEWS, A.CONTRIBUTE, A.CHECK_IN}
 _TEAM_LEADER = _SUPPORT_WORKER | {
     A.VIEW_HISTORY,
@@ -76,7 +77,9 @@ _TEAM_LEADER = _SUPPORT_WORKER | {
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.SUPPORT_WORKER: frozenset(_SUPPORT_WORKER),
     # Only while a booked shift is running; see _AccessContext.
-    Role.AGENCY_WORKER: frozenset({A.VIEW_PROFILE, A.VIEW_PLAN, A.VIEW_RECORDS, A.RECORD}),
+    Role.AGENCY_WORKER: frozenset(
+        {A.VIEW_PROFILE, A.VIEW_PLAN, A.VIEW_RECORDS, A.VIEW_PHOTOS, A.RECORD}
+    ),
     Role.TEAM_LEADER: frozenset(_TEAM_LEADER),
     Role.MANAGER: frozenset(
         _TEAM_LEADER | {A.ASSURE, A.SUPERVISE, A.VIEW_ACCESS_LOG, A.GRANT_ACCESS}
@@ -95,13 +98,22 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.ADMIN: frozenset(),
 }
 PERSON_ACTIONS = frozenset(
-    {A.VIEW_PROFILE, A.VIEW_PLAN, A.VIEW_REVIEWS, A.ADD_VIEWS, A.CONTRIBUTE, A.CHECK_IN}
+    {
+        A.VIEW_PROFILE,
+        A.VIEW_PLAN,
+        A.VIEW_PHOTOS,
+        A.VIEW_REVIEWS,
+        A.ADD_VIEWS,
+        A.CONTRIBUTE,
+        A.CHECK_IN,
+    }
 )
 # A circle member's reads follow what was shared with them; they may always add their views,
 # and answer a review's questions when its reviews were shared with them.
 CIRCLE_SHARING: dict[str, frozenset[Action]] = {
-    "may_see_profile": frozenset({A.VIEW_PROFILE}),
-    "may_see_plan": frozenset({A.VIEW_PLAN}),
+    # The person's photos are drawn on their profile and plan pages alike.
+    "may_see_profile": frozenset({A.VIEW_PROFILE, A.VIEW_PHOTOS}),
+    "may_see_plan": frozenset({A.VIEW_PLAN, A.VIEW_PHOTOS}),
     "may_see_records": frozenset({A.VIEW_RECORDS}),
     "may_see_reviews": frozenset({A.VIEW_REVIEWS, A.CONTRIBUTE}),
 }

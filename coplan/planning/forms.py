@@ -9,6 +9,7 @@ from django import forms
 from coplan.lib.forms import DateInput, DateTimeLocalInput, VersionedForm
 from coplan.lib.text import lines_of
 from coplan.people.models import CommunicationNeed, Person
+from coplan.pictures.widgets import PictureField
 from coplan.planning import selectors
 from coplan.planning.models import (
     AgendaPrompt,
@@ -176,6 +177,8 @@ ChoiceRowForm = _model_row_form(
     SessionChoice,
     ["label", "detail", "picture"],
     widgets={"label": forms.TextInput(attrs=PLAIN_CHECK)},
+    field_classes={"picture": PictureField},
+    help_texts={"picture": PictureField.HELP},
 )
 ChoiceFormSet = forms.formset_factory(ChoiceRowForm, extra=3, can_delete=True)
 

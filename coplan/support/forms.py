@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from coplan.lib.forms import DateTimeLocalInput
+from coplan.pictures.widgets import PictureField
 from coplan.planning.models import Decision
 from coplan.support.models import RhythmEntry, StaffInstruction, Weekday
 
@@ -152,9 +153,7 @@ class StepForm(forms.Form):
     avoid = forms.CharField(
         label="What to avoid", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    picture = forms.CharField(
-        max_length=60, required=False, help_text="A pictogram name, e.g. breakfast."
-    )
+    picture = PictureField(max_length=60)
 
 
 class EntryForm(forms.Form):

@@ -25,7 +25,7 @@ def test_quality_lead_reads_across_services_but_cannot_plan(world):
 
 def test_sister_sees_only_what_was_shared(world):
     caps = access.capabilities(world.sister_user, world.person)
-    assert caps == frozenset({Action.VIEW_PROFILE, Action.ADD_VIEWS})
+    assert caps == frozenset({Action.VIEW_PROFILE, Action.VIEW_PHOTOS, Action.ADD_VIEWS})
 
 
 def test_answering_a_review_needs_both_adding_views_and_seeing_reviews(world):

@@ -108,7 +108,7 @@ def test_form_shows_each_steps_picture_and_words_beside_its_tick_box(world, rout
     items = re.findall(r"<li>(.*?)</li>", html.split("data-step-order")[1], re.S)
     breakfast = next(i for i in items if "Breakfast first" in i)
     assert 'type="checkbox" name="steps_used"' in breakfast
-    assert 'aria-label="Picture: breakfast"' in breakfast
+    assert 'src="/pictograms/openmoji/17.0.0/1F963.svg" alt="Breakfast first"' in breakfast
     assert "Say: \u201cBreakfast is ready when you are.\u201d" in breakfast
     assert "Avoid: Mentioning the shower before breakfast." in breakfast
     assert 'class="order-input"' in breakfast

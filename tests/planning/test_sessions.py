@@ -91,7 +91,7 @@ def test_team_leader_prepares_a_session(world):
     ]
     assert session.information_formats == ["pictures", "easy_read"]
     assert [(c.label, c.picture) for c in session.choices.all()] == [
-        ("Breakfast first", "breakfast"),
+        ("Breakfast first", "openmoji:1F963"),  # a care word is kept as its pictogram
         ("Shower first", ""),
     ]
     assert [(i.name, i.circle_member) for i in session.invitees.order_by("kind")] == [

@@ -1,5 +1,5 @@
-"""Small drawings for planning pages: a picture box beside each choice and a progress chart,
-as inline SVG (no images to fetch, prints sharply, nothing new to install)."""
+"""Small drawings for planning pages: the picture beside each choice (drawn by
+coplan/pictures) and a progress chart as inline SVG."""
 
 from __future__ import annotations
 
@@ -9,38 +9,19 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from coplan.pictures.templatetags import pictures as pictures_tags
+
 register = template.Library()
 
 
-@register.simple_tag
-def picture_box(picture: str, label: str, size: int = 96) -> SafeString:
-    """A box for the choice's picture: the named pictogram's name while pictures are not
-    drawn in, or a dashed box saying where to draw or stick one."""
-    if picture:
-        return format_html(
-            '<svg class="picture-box" viewBox="0 0 120 120" width="{}" height="{}" role="img" '
-            'aria-label="Picture: {}">'
-            '<rect x="3" y="3" width="114" height="114" rx="10" fill="#ffffff" '
-            'stroke="#1b1f23" stroke-width="4"/>'
-            '<text x="60" y="66" text-anchor="middle" font-size="16" fill="#1b1f23">{}</text>'
-            "</svg>",
-            size,
-            size,
-            picture,
-            picture[:14],
-        )
-    return format_html(
-        '<svg class="picture-box" viewBox="0 0 120 120" width="{}" height="{}" role="img" '
-        'aria-label="Space for a picture of {}">'
-        '<rect x="3" y="3" width="114" height="114" rx="10" fill="#ffffff" stroke="#4a5560" '
-        'stroke-width="3" stroke-dasharray="10 7"/>'
-        '<text x="60" y="56" text-anchor="middle" font-size="15" fill="#4a5560">Picture</text>'
-        '<text x="60" y="76" text-anchor="middle" font-size="15" fill="#4a5560">here</text>'
-        "</svg>",
-        size,
-        size,
-        label,
-    )
+@register.simple_tag(takes_context=True)
+def picture_box(
+    context: template.Context, picture: str, label: str, size: int = 96, person: Any = None
+) -> SafeString:
+    """The choice's or step's picture, drawn by the pictures app: the pictogram, library
+    image or photo it names (the person's own photo for it when drawn for `person`), the
+    word in a box for a name with no picture, a dashed box where none is set."""
+    return pictures_tags.picture(context, picture, label, size, person)
 
 
 @register.simple_tag
