@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_access_log_moved_to_access'),
-        ('delivery', '0006_briefing_covers_versions'),
+        ('delivery', '0007_live_checklist'),
         ('people', '0001_initial'),
         ('support', '0005_instruction_text_in_versions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
