@@ -52,6 +52,7 @@ class Action(StrEnum):
     ASSURE = "assure"  # alignment and spot checks, evidence packs
     VIEW_REPORTS = "view_reports"  # delivery against the plan: for those who plan or assure
     VIEW_ACCESS_LOG = "view_access_log"
+    INVITE = "invite"  # give the person or a circle member a login, start a shared tablet
 
 
 A = Action
@@ -71,7 +72,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     # Only while a booked shift is running; see _AccessContext.
     Role.AGENCY_WORKER: frozenset({A.VIEW_PROFILE, A.VIEW_PLAN, A.VIEW_RECORDS, A.RECORD}),
     Role.TEAM_LEADER: frozenset(_TEAM_LEADER),
-    Role.MANAGER: frozenset(_TEAM_LEADER | {A.ASSURE, A.VIEW_ACCESS_LOG}),
+    Role.MANAGER: frozenset(_TEAM_LEADER | {A.ASSURE, A.VIEW_ACCESS_LOG, A.INVITE}),
     Role.QUALITY_LEAD: frozenset(
         _VIEW_CARE | {A.VIEW_HISTORY, A.ASSURE, A.VIEW_REPORTS, A.VIEW_ACCESS_LOG}
     ),
@@ -175,6 +176,11 @@ def is_staff_member(user: User) -> bool:
 
 def is_person(user: User) -> bool:
     return _context(user).own_person_id is not None
+
+
+def own_person_id(user: User) -> int | None:
+    """The person whose own login this is, if it is one."""
+    return _context(user).own_person_id
 
 
 def circle_person_ids(user: User) -> list[int]:
@@ -493,3 +499,19 @@ def may_change_account(user: User, account: User) -> bool:
 def may_grant(user: User, service_id: int, role: str) -> bool:
     """Whether `user` may give someone `role` in a service: only a role they hold there."""
     return user.is_superuser or _context(user).service_roles.get(service_id) == role
+
+
+# Shared tablet -----------------------------------------------------------------------------
+
+
+def may_start_tablet(user: User, person: Person) -> bool:
+    """Staff who may take the person's check-in in their service may hand them a shared
+    tablet, for a person (still supported here) who has no login of their own."""
+    role = staff_role(user, person.service_id)
+    return (
+        person.is_active
+        and person.login_id is None
+        and role is not None
+        and A.CHECK_IN in capabilities(user, person)
+        and A.CHECK_IN in ROLE_ACTIONS[role]
+    )

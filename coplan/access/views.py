@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from coplan.access import rules as access
+from coplan.access import spaces
 from coplan.access.rules import Action
 from coplan.accounts import services as account_services
 from coplan.accounts.models import Membership, Service, ShiftBooking
@@ -19,6 +20,8 @@ from coplan.people.models import Person
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    if (space := spaces.own_space(request)) is not None:  # the person's, or their circle's
+        return space
     user = request.user
     now = timezone.now()
     today = timezone.localdate()

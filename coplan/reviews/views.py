@@ -151,6 +151,8 @@ def trigger_close(request: HttpRequest, person_id: int, trigger_id: int) -> Http
 
 
 def _back(request: HttpRequest, person: Person) -> HttpResponse:
+    if access.voice_of(request.user, person).circle_member is not None:
+        return redirect("space:circle", person_id=person.pk)
     if access.can(request.user, Action.VIEW_REVIEWS, person):
         return redirect("reviews:person", person_id=person.pk)
     return redirect("people:detail", person_id=person.pk)
