@@ -29,9 +29,15 @@ def talk_request(*, person: Person, by: User, words: str) -> ReviewTrigger:
         raise ValidationError({"words": "Say what you want to talk about."})
     if len(words) > WORDS_MAX:
         raise ValidationError({"words": f"Please use fewer than {WORDS_MAX} letters."})
-    trigger = services.trigger_open_by_hand(
-        person=person, by=by, reason=words, kind=ReviewTrigger.Kind.PERSON_ASKED
-    )
+    try:
+        trigger = services.trigger_open_by_hand(
+            person=person, by=by, reason=words, kind=ReviewTrigger.Kind.PERSON_ASKED
+        )
+    except ValidationError as exc:
+        # The request is the trigger's reason: say what is wrong with it on the words.
+        if hasattr(exc, "error_dict") and "reason" in exc.error_dict:
+            raise ValidationError({"words": exc.error_dict["reason"]}) from exc
+        raise
     notify(
         recipients=alerts.responsible_for(person),
         kind=Kind.NEW_TRIGGER,
