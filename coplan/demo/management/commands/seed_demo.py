@@ -348,6 +348,7 @@ STAGE_DEMOS = [
     "coplan.demo.stories.delivery",
     "coplan.demo.stories.reviews",
     "coplan.demo.stories.risk",  # after planning: it builds on the agreed risk decision
+    "coplan.demo.stories.circle",  # after reviews: Linda answers a review opened after Dan's
 ]
 
 
