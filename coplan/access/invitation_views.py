@@ -4,6 +4,8 @@ tablet. The rules are in rules.py, the writes in invitations.py and tablet.py.""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
@@ -17,6 +19,7 @@ from django.views.decorators.http import require_POST
 from coplan.access import invitations, tablet
 from coplan.access import rules as access
 from coplan.access.rules import Action
+from coplan.accounts.models import User
 from coplan.lib.forms import form_errors_from
 from coplan.people.models import Person
 
@@ -38,7 +41,7 @@ class InviteForm(forms.Form):
         self.members = {str(m.pk): m for m in members}
         choices = [] if person.login_id else [("person", f"{person.called}, for their own space")]
         choices += [(pk, f"{m}") for pk, m in self.members.items()]
-        self.fields["who"].choices = choices
+        cast(forms.ChoiceField, self.fields["who"]).choices = choices
         if len(choices) == 1:
             self.fields["who"].initial = choices[0][0]
 
@@ -86,20 +89,19 @@ def invite_people(request: HttpRequest, person_id: int) -> HttpResponse:
     person = access.get_person_for_user(
         request, person_id, Action.INVITE, what="Logins and invitations"
     )
+    user = cast(User, request.user)
     form = InviteForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
         member = form.members.get(form.cleaned_data["who"])
         try:
-            made = invitations.invitation_create(
-                person=person, by=request.user, circle_member=member
-            )
+            made = invitations.invitation_create(person=person, by=user, circle_member=member)
             link = request.build_absolute_uri(reverse("invite_accept", args=[made.token]))
             if form.cleaned_data["how"] == "email":
                 invitations.invitation_send(
                     invitation=made.invitation,
                     link=link,
                     email=form.cleaned_data["email"],
-                    by=request.user,
+                    by=user,
                 )
         except ValidationError as exc:
             form_errors_from(form, exc)
@@ -119,11 +121,11 @@ def invite_people(request: HttpRequest, person_id: int) -> HttpResponse:
         "access/invite_people.html",
         {
             "person": person,
-            "caps": access.capabilities(request.user, person),
+            "caps": access.capabilities(user, person),
             "form": form,
             "circle": list(person.circle.all()),
             "invitations": invitations.invitations_for(person),
-            "may_start_tablet": access.may_start_tablet(request.user, person),
+            "may_start_tablet": access.may_start_tablet(user, person),
         },
     )
 

@@ -82,7 +82,8 @@ class Invitation(models.Model):
 
     @property
     def invitee_name(self) -> str:
-        return self.circle_member.name if self.circle_member_id else self.person.display_name
+        member = self.circle_member
+        return member.name if member is not None else self.person.display_name
 
     @property
     def status(self) -> str:

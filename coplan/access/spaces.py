@@ -4,14 +4,17 @@ reviews stage, which reads the plan; they are named here, not imported.)"""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from coplan.access import rules as access
+from coplan.accounts.models import User
 
 
 def own_space(request: HttpRequest) -> HttpResponse | None:
-    user = request.user
+    user = cast(User, request.user)
     if access.is_staff_member(user):
         return None
     if access.is_person(user):

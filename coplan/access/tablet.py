@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import cast
 
 from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied
@@ -63,7 +64,7 @@ def _log(user: User, person_id: int, what: str, action: str) -> None:
 
 def tablet_start(request: HttpRequest, person: Person) -> None:
     """Start the mode for this person, from a staff member's signed-in session."""
-    user = request.user
+    user = cast(User, request.user)
     if not access.may_start_tablet(user, person):
         raise PermissionDenied(
             "Only staff who support this person can start a shared tablet, and only for "
@@ -79,7 +80,9 @@ def tablet_end(request: HttpRequest, *, why: str = "Finished with a tap") -> Non
     person_id = tablet_person_id(request)
     user = request.user
     if person_id is not None and user.is_authenticated:
-        _log(user, person_id, f"Shared tablet ended: {why}", AccessLog.Action.TABLET_END)
+        _log(
+            cast(User, user), person_id, f"Shared tablet ended: {why}", AccessLog.Action.TABLET_END
+        )
     logout(request)
 
 

@@ -27,14 +27,12 @@ def tell_took_part(*, old: Decision, new: Decision) -> None:
     )
     recipients: dict[int, User] = {}
     for p in took_part:
-        if p.kind == ParticipantKind.PERSON and person.login_id:
-            recipients[person.login_id] = person.login
-        elif (
-            p.circle_member is not None
-            and p.circle_member.is_active
-            and p.circle_member.login is not None
-        ):
-            recipients[p.circle_member.login_id] = p.circle_member.login
+        member = p.circle_member
+        login = person.login if p.kind == ParticipantKind.PERSON else None
+        if member is not None and member.is_active:
+            login = member.login
+        if login is not None:
+            recipients[login.pk] = login
     if not recipients:
         return
     detail = reverse("planning:decision_detail", kwargs={"person_id": person.pk, "pk": new.pk})

@@ -11,6 +11,7 @@ support) and the week's rhythm, and writes check-ins and review requests.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +24,7 @@ from django.utils import timezone
 from coplan.access import rules as access
 from coplan.access import tablet
 from coplan.access.rules import Action
+from coplan.accounts.models import User
 from coplan.lib.errors import Conflict
 from coplan.lib.forms import form_errors_from
 from coplan.people.models import Person
@@ -36,9 +38,13 @@ from coplan.support.models import RhythmEntry, Weekday
 EASY_READ_PLAN = "easyread:plan"
 
 
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)  # every view here is behind login_required
+
+
 def _space_person(request: HttpRequest, action: Action, what: str) -> Person:
     """The person this space is for: the shared tablet's person, else the login's own."""
-    person_id = tablet.tablet_person_id(request) or access.own_person_id(request.user)
+    person_id = tablet.tablet_person_id(request) or access.own_person_id(_user(request))
     if person_id is None:
         raise Http404("This page is a person's own space.")
     return access.get_person_for_user(
@@ -88,7 +94,7 @@ def space_week(request: HttpRequest) -> HttpResponse:
     person = _space_person(request, Action.VIEW_PLAN, "Own week")
     by_day: dict[int, list[RhythmEntry]] = defaultdict(list)
     for version in support_selectors.rhythms_in_force([person.pk]):
-        for entry in version.day_entries:
+        for entry in version.day_entries:  # type: ignore[attr-defined]
             by_day[entry.day].append(entry)
     today = timezone.localdate().weekday()
     days = [
@@ -125,7 +131,7 @@ def space_checkin(request: HttpRequest) -> HttpResponse:
                 "how": CheckIn.How.PICTURES,
             }
         try:
-            services.checkin_record(person=person, by=request.user, **kwargs)
+            services.checkin_record(person=person, by=_user(request), **kwargs)
         except (ValidationError, Conflict) as exc:
             if isinstance(exc, Conflict):
                 form.add_error(None, exc.message)
@@ -144,7 +150,7 @@ def space_talk(request: HttpRequest) -> HttpResponse:
     form = forms.TalkForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            talk.talk_request(person=person, by=request.user, words=form.cleaned_data["words"])
+            talk.talk_request(person=person, by=_user(request), words=form.cleaned_data["words"])
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:
@@ -161,10 +167,10 @@ def circle_space(request: HttpRequest, person_id: int) -> HttpResponse:
     """What was shared with this circle member, and where to add their voice: a view at any
     time, and their answers to an open review's questions."""
     person = access.get_person_for_user(request, person_id, Action.ADD_VIEWS, what="Circle page")
-    voice = access.voice_of(request.user, person)
+    voice = access.voice_of(_user(request), person)
     if voice.circle_member is None:
         raise Http404("This page is for the person's circle.")
-    caps = access.capabilities(request.user, person)
+    caps = access.capabilities(_user(request), person)
     open_reviews: list[Review] = []
     if Action.CONTRIBUTE in caps:
         open_reviews = list(selectors.person_reviews(person).filter(status=Review.Status.OPEN))

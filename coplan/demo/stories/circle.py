@@ -60,15 +60,17 @@ def _linda_answers(dan: Person, leader: User) -> None:
     """Linda asks for Dan's weekend mornings to be looked at; the review opened for it is
     still open, and she has added her answers (her earlier ones are on the concluded one)."""
     linda = dan.circle.filter(name="Linda Brooks", login__isnull=False, is_active=True).first()
-    if linda is None or not linda.may_see_reviews:
+    login = linda.login if linda is not None and linda.may_see_reviews else None
+    if login is None:
         return
     asked = ReviewTrigger.objects.filter(person=dan, reason=LINDA_ASKS).first()
+    review: Review | None
     if asked is None:
-        asked = services.trigger_open_by_hand(person=dan, by=linda.login, reason=LINDA_ASKS)
+        asked = services.trigger_open_by_hand(person=dan, by=login, reason=LINDA_ASKS)
         review = services.review_open(person=dan, by=leader, triggers=[asked])
     else:
         review = asked.reviews.first()
     if review is None or review.status != Review.Status.OPEN:
         return
-    if not review.contributions.filter(recorded_by=linda.login).exists():
-        services.review_contribute(review=review, by=linda.login, **LINDA_ANSWERS)
+    if not review.contributions.filter(recorded_by=login).exists():
+        services.review_contribute(review=review, by=login, **LINDA_ANSWERS)
