@@ -272,3 +272,28 @@ def test_an_ended_member_is_not_told(world):
     people_services.circle_member_update(member=world.sister, by=world.manager, is_active=False)
     supersede(decision, by=world.team_leader)
     assert not Notification.objects.filter(recipient=world.sister_user).exists()
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_my_week_and_the_circle_page_cost_the_same_whatever_they_hold(world):
+    sam, jo = _sam(world), world.client_for(world.sister_user)
+    people_services.circle_member_update(
+        member=world.sister, by=world.manager, may_see_reviews=True
+    )
+    RhythmFactory(person=world.person, by=world.manager)
+    _open_review(world)
+    week, circle = (
+        _queries(sam, reverse("space:week")),
+        _queries(jo, reverse("space:circle", args=[world.person.pk])),
+    )
+    RhythmFactory(person=world.person, by=world.manager, name="Weekends")
+    assert _queries(sam, reverse("space:week")) == week
+    assert _queries(jo, reverse("space:circle", args=[world.person.pk])) == circle
