@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "coplan.accounts.middleware.RequireTwoFactorMiddleware",
     "coplan.access.middleware.InspectorBoundsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A shared tablet shows only one person's own space (coplan/access/tablet.py).
+    "coplan.access.tablet.TabletModeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("coplan.delivery.urls")),
     path("plan/", include("coplan.planning.urls")),
     path("reviews/", include("coplan.reviews.urls")),
+    path("me/", include("coplan.reviews.space_urls")),
     path("notifications/", include("coplan.notifications.urls")),
     path("", include("coplan.risk.urls")),
     path("easy/", include("coplan.easyread.urls")),

@@ -15,6 +15,11 @@ class AccessLog(models.Model):
         PRINT = "print", "Printed"
         EXPORT = "export", "Exported"
         API_READ = "api_read", "Read through the API"
+        INVITED = "invited", "Invited to sign in"
+        INVITE_SENT = "invite_sent", "Invitation sent"
+        INVITE_USED = "invite_used", "Invitation used"
+        TABLET_START = "tablet_start", "Shared tablet started"
+        TABLET_END = "tablet_end", "Shared tablet ended"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(
@@ -92,3 +97,58 @@ class InspectorGrant(models.Model):
     def is_active(self, today=None) -> bool:
         today = today or timezone.localdate()
         return self.revoked_at is None and today <= self.until
+class Invitation(models.Model):
+    """A single-use, expiring link that lets the person, or someone in their circle, set
+    their own login. Only a SHA-256 digest of the token is stored (as for API tokens): the
+    link is shown once, to the manager who made it, or sent by email."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="invitations")
+    # Empty for the person's own login; else the circle member being invited.
+    circle_member = models.ForeignKey(
+        "people.CircleMember",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    sent_to = models.EmailField("sent by email to", blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["person", "-created_at"], name="invitation_person_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(used_at__isnull=True) | models.Q(used_by__isnull=False),
+                name="invitation_used_by_someone",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.invitee_name}"
+
+    @property
+    def invitee_name(self) -> str:
+        member = self.circle_member
+        return member.name if member is not None else self.person.display_name
+
+    @property
+    def status(self) -> str:
+        if self.used_at:
+            return "used"
+        if self.withdrawn_at:
+            return "withdrawn"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "open"

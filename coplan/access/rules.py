@@ -59,6 +59,7 @@ class Action(StrEnum):
     VIEW_ACCESS_LOG = "view_access_log"
     VIEW_EVIDENCE = "view_evidence"  # evidence packs and trends: what an inspector reads
     GRANT_ACCESS = "grant_access"  # name an inspector or commissioner, until a date
+    INVITE = "invite"  # give the person or a circle member a login, start a shared tablet
 
 
 A = Action
@@ -82,7 +83,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     ),
     Role.TEAM_LEADER: frozenset(_TEAM_LEADER),
     Role.MANAGER: frozenset(
-        _TEAM_LEADER | {A.ASSURE, A.SUPERVISE, A.VIEW_ACCESS_LOG, A.GRANT_ACCESS}
+        _TEAM_LEADER | {A.ASSURE, A.SUPERVISE, A.VIEW_ACCESS_LOG, A.GRANT_ACCESS, A.INVITE}
     ),
     Role.QUALITY_LEAD: frozenset(
         _VIEW_CARE
@@ -236,6 +237,11 @@ def is_staff_member(user: User) -> bool:
 
 def is_person(user: User) -> bool:
     return _context(user).own_person_id is not None
+
+
+def own_person_id(user: User) -> int | None:
+    """The person whose own login this is, if it is one."""
+    return _context(user).own_person_id
 
 
 def circle_person_ids(user: User) -> list[int]:
@@ -744,3 +750,19 @@ def may_be_granted(account: User) -> bool:
     if Person.objects.filter(login=account).exists():
         return False
     return not CircleMember.objects.filter(login=account).exists()
+
+
+# Shared tablet -----------------------------------------------------------------------------
+
+
+def may_start_tablet(user: User, person: Person) -> bool:
+    """Staff who may take the person's check-in in their service may hand them a shared
+    tablet, for a person (still supported here) who has no login of their own."""
+    role = staff_role(user, person.service_id)
+    return (
+        person.is_active
+        and person.login_id is None
+        and role is not None
+        and A.CHECK_IN in capabilities(user, person)
+        and A.CHECK_IN in ROLE_ACTIONS[role]
+    )

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from coplan.access import rules as access
+from coplan.access import spaces
 from coplan.access.rules import Action
 from coplan.accounts import services as account_services
 from coplan.accounts.models import Membership, Service, ShiftBooking, User
@@ -38,6 +39,8 @@ def overview_services(user: User) -> list[Service]:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    if (space := spaces.own_space(request)) is not None:  # the person's, or their circle's
+        return space
     services = overview_services(cast(User, request.user))  # login_required
     if services:
         return today(request, services)

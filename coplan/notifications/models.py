@@ -45,6 +45,10 @@ DEFAULTS: dict[str, frozenset[str]] = {
 }
 
 
+# What a login with no staff role (the person, someone in their circle) is told of.
+WITHOUT_ROLE: frozenset[str] = frozenset({Kind.DECISION_SUPERSEDED})
+
+
 class Notification(TimeStampedModel):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

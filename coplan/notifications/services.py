@@ -9,7 +9,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from coplan.accounts.models import Membership, User
-from coplan.notifications.models import DEFAULTS, URGENT, Kind, Notification, Preference
+from coplan.notifications.models import (
+    DEFAULTS,
+    URGENT,
+    WITHOUT_ROLE,
+    Kind,
+    Notification,
+    Preference,
+)
 
 
 @dataclass(frozen=True)
@@ -43,7 +50,10 @@ def _wants(user: User, kind: str, prefs: dict, roles: dict[int, set[str]]) -> tu
     pref = prefs.get((user.pk, kind))
     if pref is not None:
         return pref.in_app, pref.in_app and pref.by_email and bool(user.email)
-    default = any(kind in DEFAULTS.get(role, ()) for role in roles.get(user.pk, ()))
+    held = roles.get(user.pk, ())
+    default = any(kind in DEFAULTS.get(role, ()) for role in held) or (
+        not held and kind in WITHOUT_ROLE
+    )
     return default, default and kind in URGENT and bool(user.email)
 
 

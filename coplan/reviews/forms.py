@@ -29,15 +29,37 @@ def _text(label: str, rows: int = 3, required: bool = False) -> forms.CharField:
     )
 
 
+def faces_for(person: Person) -> list[tuple[str, str]]:
+    """The faces the person is offered: as many choices as their decision-making profile
+    says they can take at once. Two ("worked", "didn't work") for two choices at a time,
+    and never fewer, since one face is no choice; all three from three."""
+    profile = getattr(person, "decision_profile", None) if person.pk else None
+    at_once = profile.choices_at_once if profile is not None else len(CheckInAnswer.Answer)
+    if at_once >= len(CheckInAnswer.Answer):
+        return list(CheckInAnswer.Answer.choices)
+    A = CheckInAnswer.Answer
+    return [(A.WORKED.value, A.WORKED.label), (A.DIDNT_WORK.value, A.DIDNT_WORK.label)]
+
+
 class CheckInForm(forms.Form):
     """One set of picture answers for each thing asked about, plus optional words. Staff say
     whose answers they are writing down: the person's, given with them; a named family
     member's, told to them; or their own view."""
 
-    def __init__(self, *args: Any, items: list[Item], staff: bool, person: Person, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        items: list[Item],
+        staff: bool,
+        person: Person,
+        faces: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.items = items
         self.staff = staff
+        # The person taps as many faces as they can choose between; staff see them all.
+        answer_choices = faces or (CheckInAnswer.Answer.choices if staff else faces_for(person))
         self._circle = {str(m.pk): m for m in person.circle.filter(is_active=True)}
         answered_by = [
             (CheckIn.AnsweredBy.STAFF_WITH_PERSON, f"{person.called}'s answers, given with me"),
@@ -50,7 +72,7 @@ class CheckInForm(forms.Form):
         for item in items:
             self.fields[f"answer_{item.key}"] = forms.ChoiceField(
                 label=item.label,
-                choices=CheckInAnswer.Answer.choices,
+                choices=answer_choices,
                 required=False,
                 widget=forms.RadioSelect,
             )
@@ -64,7 +86,7 @@ class CheckInForm(forms.Form):
         )
         self.fields["other_answer"] = forms.ChoiceField(
             label="Something else",
-            choices=CheckInAnswer.Answer.choices,
+            choices=answer_choices,
             required=False,
             widget=forms.RadioSelect,
         )
@@ -217,3 +239,14 @@ class ConcludeForm(forms.Form):
             self.fields[name] = _text(label)
             self.initial.setdefault(name, getattr(review, name))
         self.order_fields([n for n, _ in QUESTIONS] + list(self.fields))
+
+
+class TalkForm(forms.Form):
+    """“I want to talk about…”, in the person's own words."""
+
+    words = forms.CharField(
+        label="What do you want to talk about?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say what you want to talk about."},
+    )

@@ -3,6 +3,8 @@ service or a selector and renders."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from coplan.access import rules as access
 from coplan.access.rules import Action
+from coplan.accounts.models import User
 from coplan.lib.errors import Conflict
 from coplan.lib.forms import form_errors_from
 from coplan.lib.input import query_int
@@ -151,6 +154,8 @@ def trigger_close(request: HttpRequest, person_id: int, trigger_id: int) -> Http
 
 
 def _back(request: HttpRequest, person: Person) -> HttpResponse:
+    if access.voice_of(cast(User, request.user), person).circle_member is not None:
+        return redirect("space:circle", person_id=person.pk)
     if access.can(request.user, Action.VIEW_REVIEWS, person):
         return redirect("reviews:person", person_id=person.pk)
     return redirect("people:detail", person_id=person.pk)

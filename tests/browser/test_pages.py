@@ -101,7 +101,9 @@ def login(page, live_server, username: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    # Home: staff stay on it; a person's login goes on to their space, a circle member's to
+    # the page of the person they support.
+    page.wait_for_url(lambda url: url.startswith(f"{live_server.url}/") and "/accounts/" not in url)
 
 
 def page_problems(page, label: str) -> list[str]:

@@ -13,6 +13,7 @@ from coplan.accounts.models import User
 from coplan.lib.errors import Conflict
 from coplan.lib.services import apply_and_save, refuse_if_stale
 from coplan.people.models import Person
+from coplan.planning import superseded
 from coplan.planning.models import (
     Decision,
     DecisionOption,
@@ -220,6 +221,8 @@ def decision_agree(
         by=by,
     )
     decision.version = agreed.version
+    if locked.supersedes_id:
+        superseded.tell_took_part(old=old, new=agreed)
     return agreed
 
 

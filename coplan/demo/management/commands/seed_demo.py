@@ -349,6 +349,7 @@ STAGE_DEMOS = [
     "coplan.demo.stories.distress",  # after delivery: it links to its activity records
     "coplan.demo.stories.reviews",
     "coplan.demo.stories.risk",  # after planning: it builds on the agreed risk decision
+    "coplan.demo.stories.circle",  # after reviews: Linda answers a review opened after Dan's
     "coplan.demo.stories.pictures",  # before easy read: its lines draw the pictures
     "coplan.demo.stories.easyread",  # after support and risk: words for their lines
     "coplan.demo.stories.assurance",  # last: it checks what the others recorded
