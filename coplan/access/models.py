@@ -97,6 +97,8 @@ class InspectorGrant(models.Model):
     def is_active(self, today=None) -> bool:
         today = today or timezone.localdate()
         return self.revoked_at is None and today <= self.until
+
+
 class Invitation(models.Model):
     """A single-use, expiring link that lets the person, or someone in their circle, set
     their own login. Only a SHA-256 digest of the token is stored (as for API tokens): the

@@ -111,6 +111,5 @@ def records(world):
         "booking_id": booking.pk,
         "log_id": 0,
         "check_in_id": 0,
-        "service_id": world.service_a.pk,
         "spot_check_id": 0,
     }
