@@ -25,9 +25,11 @@ from django.utils.safestring import mark_safe
 
 from coplan.access.models import AccessLog
 from coplan.accounts.models import Service, User
-from coplan.assurance import charts, trends
+from coplan.assurance import alignment, charts, index, spotchecks, trends
 from coplan.assurance.models.packs import EvidencePack, digest
 from coplan.delivery.models import DailyNote, Incident
+from coplan.easyread import pdf as easy_read_pdf
+from coplan.easyread import selectors as easy_read
 from coplan.lib import input as policy
 from coplan.people.models import Person
 from coplan.planning.models import Decision, DecisionOption, DecisionParticipant
@@ -363,13 +365,79 @@ def incidents_section(ps: PackScope) -> Section:
     )
 
 
-# The pack is these sections, in order. At merge, add here (each a builder like the above,
-# between the voice and the trends): the easy-read version of the plan (coplan.easyread);
-# the co-production index (coplan.assurance.index.person_index(person, start, end));
-# alignment and spot checks (coplan.assurance.alignment.alignment_summary(person=...,
-# service=..., start=..., end=...) and coplan.assurance.spotchecks.spot_check_results(
-# service, start, end)).
-SECTIONS_ADDED_AT_MERGE: list[SectionBuilder] = []
+def index_section(ps: PackScope) -> Section:
+    """The co-production index: for each person and each part of the plan, influence,
+    practice and review discipline side by side, never blended, each with how it was counted;
+    people whose plan is described but not delivered are named first."""
+    start, end = ps.period.start, ps.period.end
+    if ps.person is not None:
+        people = [index.person_index(ps.person, start, end)]
+    else:
+        people = sorted(
+            index.service_index(ps.service, start, end), key=lambda p: (not p.flagged, p.name)
+        )
+    return Section(
+        key="index",
+        title="The co-production index: influence, practice and review discipline",
+        statements=[
+            "Person-centred care",
+            "Independence, choice and control",
+            "Monitoring and improving outcomes",
+        ],
+        category=OUTCOMES,
+        template="assurance/pack/_index.html",
+        context={
+            "people": people,
+            "threshold": index.PRACTICE_THRESHOLD,
+            "whole_service": ps.person is None,
+        },
+    )
+
+
+def checks_section(ps: PackScope) -> Section:
+    """Whether staff follow what was agreed: alignment checks in supervision and observation
+    (the share aligned per staff member and per routine, and the follow-ups still open), and
+    the service's spot checks of records with their findings."""
+    start, end = ps.period.start, ps.period.end
+    if ps.person is not None:
+        summary = alignment.alignment_summary(person=ps.person, start=start, end=end)
+    else:
+        summary = alignment.alignment_summary(service=ps.service, start=start, end=end)
+    return Section(
+        key="checks",
+        title="Staff follow what was agreed: alignment and spot checks",
+        statements=[
+            "Safe and effective staffing",
+            "Governance, management and sustainability",
+            "Learning, improvement and innovation",
+        ],
+        category=OBSERVATION,
+        template="assurance/pack/_checks.html",
+        context={
+            "alignment": summary,
+            "spot": spotchecks.spot_check_results(ps.service, start, end),
+            "whole_service": ps.person is None,
+        },
+    )
+
+
+def easy_read_section(ps: PackScope) -> Section | None:
+    """The person's own version of their plan, in easy read, as they see it today (a whole
+    service's pack leaves it out: each person's is in their own pack)."""
+    if ps.person is None:
+        return None
+    return Section(
+        key="easy-read",
+        title="The person's own version of the plan (easy read)",
+        statements=["Providing information", "Person-centred care"],
+        category=PEOPLES_EXPERIENCE,
+        template="assurance/pack/_easy_read.html",
+        context={"easy": easy_read.plan_easy_read(ps.person)},
+    )
+
+
+# The pack is these sections, in order.
+SECTIONS_ADDED_AT_MERGE: list[SectionBuilder] = [easy_read_section, index_section, checks_section]
 SECTIONS: list[SectionBuilder] = [
     decisions_section,
     voice_section,
@@ -422,7 +490,12 @@ def render_pdf(pack: EvidencePack) -> bytes:
 
     content = mark_safe(_INLINE_SVG.sub(_as_image, pack.html))  # noqa: S308 (our own render)
     document = render_to_string("assurance/pack/print.html", {"pack": pack, "content": content})
-    return HTML(string=document).write_pdf()
+    # Pictograms in the easy-read section are read from disk, never fetched.
+    return HTML(
+        string=document,
+        base_url="http://coplan.invalid/",
+        url_fetcher=easy_read_pdf.static_fetcher(),
+    ).write_pdf()
 
 
 def pack_scope(pack: EvidencePack) -> PackScope:

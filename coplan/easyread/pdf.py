@@ -11,12 +11,15 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
+from coplan.pictures import catalogue
+from coplan.pictures.middleware import prefix as pictogram_prefix
 
-def _static_fetcher():
+
+def static_fetcher():
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class StaticFetcher(URLFetcher):
-        """Only the project's static files, read from disk; anything else is refused (and
+        """Only the project's static files and the OpenMoji pictograms, read from disk; anything else is refused (and
         left out of the PDF)."""
 
         def fetch(self, url, headers=None):
@@ -28,6 +31,12 @@ def _static_fetcher():
                         body = f.read()
                     kind = mimetypes.guess_type(found)[0] or "application/octet-stream"
                     return URLFetcherResponse(url, body, {"Content-Type": kind})
+            if path.startswith(pictogram_prefix()) and path.endswith(".svg"):
+                svg = catalogue.svg_path(path[len(pictogram_prefix()) : -len(".svg")])
+                if svg is not None:
+                    return URLFetcherResponse(
+                        url, svg.read_bytes(), {"Content-Type": "image/svg+xml"}
+                    )
             raise ValueError(f"Not fetched for a PDF: {url}")
 
     return StaticFetcher()
@@ -37,5 +46,5 @@ def render_pdf(template: str, context: dict[str, Any]) -> bytes:
     from weasyprint import HTML  # heavy to import; only when a PDF is asked for
 
     html = render_to_string(template, context)
-    document = HTML(string=html, base_url="http://coplan.invalid/", url_fetcher=_static_fetcher())
+    document = HTML(string=html, base_url="http://coplan.invalid/", url_fetcher=static_fetcher())
     return document.write_pdf()
