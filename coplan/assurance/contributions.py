@@ -18,6 +18,7 @@ SHOWN_READS = 10
 
 
 @contribute("access.home", order=30)
+@contribute("access.today_panels", order=30)
 def home_assurance(*, request: Any, **_: Any) -> Panel | None:
     """On the home page: for a manager, the follow-ups open in their services (or theirs to
     do) until done; for a quality lead or manager, a way to the services side by side; for

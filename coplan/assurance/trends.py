@@ -21,7 +21,7 @@ from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
 from coplan.accounts.models import Service
-from coplan.delivery.models import ActivityRecord, Incident, RoutineRun
+from coplan.delivery.models import ActivityRecord, DistressRecord, Incident, RoutineRun
 from coplan.people.models import Person
 from coplan.planning.models import Decision
 from coplan.reviews.models import CheckIn, CheckInAnswer
@@ -317,6 +317,13 @@ def distress_and_incidents(scope: Scope, period: Period) -> Series:
     counts = {
         "Distress noticed in a routine": counts_by(runs, period, "occurred_at", None).get("", {})
     }
+    episodes = DistressRecord.objects.filter(scope.q(), period.moments("occurred_at"))
+    counts["Distress episodes recorded"] = counts_by(episodes, period, "occurred_at", None).get(
+        "", {}
+    )
+    counts["Distress episodes at intensity 4 or 5"] = counts_by(
+        episodes.filter(intensity__gte=4), period, "occurred_at", None
+    ).get("", {})
     incidents = Incident.objects.filter(scope.q(), period.moments("occurred_at"))
     names = {k: f"Incident: {v.lower()}" for k, v in Incident.Type.choices}
     for kind, by in counts_by(incidents, period, "occurred_at", "incident_type").items():

@@ -11,7 +11,8 @@ registered without knowing who registered it:
 
 Slots in use: "planning.decision_shaped" (rows of {"kind", "title", "url"}),
 "risk.mini_reviews" ((incident id, trigger) pairs),
-"people.person_detail", "delivery.shift_top" and "access.home" (Panels),
+"people.person_detail", "delivery.shift_top", "access.home" and "access.today_panels"
+(Panels: the last under the manager's today page),
 "delivery.timeline" (TimedItems: what a later stage has due at a time today, placed on the
 shift view's clock among the routines and activities), and
 "access.today" (`TodaySection`s: the manager's today page, one section per thing to deal
