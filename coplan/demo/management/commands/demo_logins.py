@@ -26,4 +26,8 @@ class Command(BaseCommand):
         }
         for username, name in LOGINS.items():
             w(f"  {username:<8} {name:<18} {people[username]}")
+        w(
+            f"  {'ines':<8} {'Ines Carter':<18} CQC inspector: Elm House evidence until Friday"
+            " (two-step sign-in; authenticator key in the README)"
+        )
         w("")
