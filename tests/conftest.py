@@ -14,9 +14,10 @@ Service A ("Elm House") and service B ("Birch Court") belong to one organisation
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 
@@ -86,6 +87,18 @@ def make_user(username: str, name: str) -> User:
 def member(user: User, service: Service, role: str) -> User:
     Membership.objects.create(user=user, service=service, role=role)
     return user
+
+
+@pytest.fixture
+def noon_today():
+    """Run the whole test from 12:00 today (local time), the clock ticking on. A test that
+    places records "earlier today" at a clock time (09:00, 11:00) would otherwise fail when
+    CI runs it before that hour ("a record cannot describe something that has not happened
+    yet"). Request it before `world` (or via `pytest.mark.usefixtures`) so the logins and
+    the world's bookings are made at noon too."""
+    noon = timezone.make_aware(datetime.combine(timezone.localdate(), time(12)))
+    with time_machine.travel(noon, tick=True):
+        yield noon
 
 
 @pytest.fixture

@@ -27,7 +27,6 @@ def test_a_replaced_decision_reaches_the_plan_the_briefing_and_the_shift(world):
         starts_at=today_at(8),
         ends_at=tomorrow_at(15),
     )
-    manager = world.client_for(world.manager)
     with clock(today_at(6)):
         routine = morning_routine(world.person, world.team_leader)
         old = routine.versions.get().decisions.get()
@@ -44,6 +43,9 @@ def test_a_replaced_decision_reaches_the_plan_the_briefing_and_the_shift(world):
         )
 
     with clock(today_at(11)):  # the review's new decision replaces the old one
+        # The manager logs in now, not when the test starts: a login at 00:50 would have
+        # expired (12-hour sessions) by the 14:00 change below.
+        manager = world.client_for(world.manager)
         new = agreed_decision(world.person, world.manager, "Music first, shower later?")
         new.supersedes = old
         new.save()

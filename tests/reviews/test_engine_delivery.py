@@ -12,7 +12,8 @@ from coplan.reviews.models import ReviewThreshold, ReviewTrigger
 from tests.factories import IncidentFactory, PracticalityFlagFactory
 from tests.reviews.conftest import at, decline, plan_in_force, refusal
 
-pytestmark = pytest.mark.django_db
+# Refusals are placed at 09:00 on each day, today included: run from noon so they are past.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("noon_today")]
 
 
 def days_ago(n: int):

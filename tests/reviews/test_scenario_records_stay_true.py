@@ -16,7 +16,8 @@ from coplan.support.models import Routine, RoutineVersion
 from tests.planning.helpers import formset
 from tests.reviews.conftest import Plan, active_goal, refusal
 
-pytestmark = pytest.mark.django_db
+# Refusals are placed at 09:00 on each day, today included: run from noon so they are past.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("noon_today")]
 
 
 def _mornings_agreed_with_sam_and_jo(world) -> Decision:
