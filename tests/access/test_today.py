@@ -230,14 +230,29 @@ def test_with_nothing_to_deal_with_the_page_says_all_clear(world):
     assert "To re-cite or retire" not in html
 
 
-@pytest.mark.parametrize("who", ["worker", "agency_now", "person_user", "sister_user", "admin"])
-def test_support_workers_agency_the_person_and_their_circle_get_their_own_home(world, who):
+@pytest.mark.parametrize("who", ["worker", "agency_now", "admin"])
+def test_support_workers_agency_and_the_admin_get_their_own_home(world, who):
     Known(world, 1)
     response = world.client_for(getattr(world, who)).get("/")
     assert response.status_code == 200
     assert response.templates[0].name == "access/home.html"
     assert "sections" not in response.context
     assert "Overdue decision" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("who", "space"), [("person_user", "/me/"), ("sister_user", "/me/circle/")]
+)
+def test_the_person_and_their_circle_go_to_their_own_space(world, who, space):
+    Known(world, 1)
+    client = world.client_for(getattr(world, who))
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(space)
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "sections" not in page.context
+    assert "Overdue decision" not in page.content.decode()
 
 
 def test_the_quality_lead_sees_across_their_services(world):

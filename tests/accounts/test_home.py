@@ -6,7 +6,8 @@ from coplan.people import services as people_services
 
 
 def _home(world, user):
-    response = world.client_for(user).get(reverse("home"))
+    # The person and their circle are sent on to their own space (/me/).
+    response = world.client_for(user).get(reverse("home"), follow=True)
     assert response.status_code == 200
     return response, response.content.decode()
 
@@ -102,14 +103,15 @@ def test_admin_sees_organisation_settings_and_no_people(world):
 def test_the_person_sees_my_plan(world):
     _, html = _home(world, world.person_user)
     assert "My plan" in html
-    assert reverse("people:detail", args=[world.person.pk]) in html
+    assert reverse("space:plan") in html
     assert "Your services" not in html
     assert "Organisation settings" not in html
 
 
 def test_the_sister_sees_the_person_she_supports(world):
     response, html = _home(world, world.sister_user)
-    assert [p.display_name for p in response.context["circle_people"]] == ["Sam Taylor"]
+    assert response.redirect_chain[-1][0] == f"/me/circle/{world.person.pk}/"
+    assert "Sam" in html
     assert "My plan" not in html
 
 

@@ -193,7 +193,9 @@ def test_other_senior_roles_are_asked_for_two_factor(two_factor_org, role):
 def test_support_staff_and_the_person_are_not_asked_for_two_factor(two_factor_org, username):
     client = Client()
     _login(client, username, PASSWORD)
-    assert client.get(reverse("home")).status_code == 200
+    response = client.get(reverse("home"), follow=True)  # the person's own space is /me/
+    assert response.status_code == 200
+    assert all(not url.startswith(reverse("two_factor")) for url, _ in response.redirect_chain)
 
 
 def test_two_factor_not_asked_when_the_organisation_does_not_require_it(world):

@@ -118,7 +118,7 @@ def test_the_page_shows_the_checklist_the_jump_list_and_the_why_folds(world, pla
     assert html.count('name="idempotency_key"') >= 3  # one key per step button
     assert "Breakfast is ready when you are." in html
     assert "Avoid: Mentioning the shower before breakfast." in html
-    assert 'aria-label="Picture: breakfast"' in html
+    assert "/pictograms/openmoji/" in html  # the step's picture, a real pictogram
     assert html.count(f"/people/{world.person.pk}/why/routine/{routine.pk}/") >= 4
     assert f"/people/{world.person.pk}/why/rhythm/{rhythm.pk}/" in html
     assert f"/people/{world.person.pk}/why/instruction/" in html
