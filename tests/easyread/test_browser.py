@@ -33,7 +33,8 @@ def login(page, live_server, username: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    # Staff land on "/"; the person and their circle are sent on to their own space (/me/).
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def problems_on(page, label: str, width: int) -> list[str]:
