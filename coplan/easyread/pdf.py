@@ -23,6 +23,8 @@ def static_fetcher():
         left out of the PDF)."""
 
         def fetch(self, url, headers=None):
+            if url.startswith("data:"):  # charts inlined as data URIs: nothing is fetched
+                return super().fetch(url, headers)
             path = urlparse(url).path
             if path.startswith(settings.STATIC_URL):
                 found = finders.find(path[len(settings.STATIC_URL) :])
