@@ -188,6 +188,8 @@ class CoplanOpenAPISchema(OpenAPISchema):
         if uses_idempotency_key(operation):
             result["parameters"].append(dict(IDEMPOTENCY_KEY))
         errors = {**ERRORS_EVERYWHERE, **(ERRORS_ON_WRITES if is_write else {})}
+        if _calls(operation, "_ready"):  # a read of something made in the background
+            errors[409] = "Not ready yet: it is still being made (its status says how far)."
         for status, description in errors.items():
             result["responses"].setdefault(
                 status,
@@ -201,12 +203,16 @@ class CoplanOpenAPISchema(OpenAPISchema):
         return result
 
 
-def uses_idempotency_key(operation: Operation) -> bool:
-    """The shift-record endpoints read the header through their module's `_key(request)`."""
+def _calls(operation: Operation, name: str) -> bool:
     view = operation.view_func
     while hasattr(view, "__wrapped__"):
         view = view.__wrapped__
-    return "_key" in getattr(getattr(view, "__code__", None), "co_names", ())
+    return name in getattr(getattr(view, "__code__", None), "co_names", ())
+
+
+def uses_idempotency_key(operation: Operation) -> bool:
+    """The shift-record endpoints read the header through their module's `_key(request)`."""
+    return _calls(operation, "_key")
 
 
 def _limit_page(schema: dict[str, Any]) -> None:
