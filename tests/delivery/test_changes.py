@@ -153,6 +153,9 @@ def test_a_version_in_force_from_tomorrow_does_not_make_todays_briefing_due(worl
 
 
 def test_agency_worker_booked_tomorrow_must_read_the_briefing_again(world):
+    # Len's only booking is this one, 09:00 to 17:00: the world's booking for him starts
+    # a day from now, which, run before 09:30, would still be running at 09:30 tomorrow.
+    ShiftBooking.objects.filter(user=world.agency_later).delete()
     booking = ShiftBooking.objects.create(
         user=world.agency_later,
         service=world.service_a,
