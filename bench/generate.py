@@ -3,11 +3,13 @@ morning routine and a weekly rhythm in force, and years of daily shift records w
 bulk_create (no change history, as a migration of old records would be).
 
 The same arguments give the same data: names, outcomes and times come from a seeded
-random generator, and dates count back from one fixed "today" per run.
+random generator, and dates count back from one fixed "today" per run. `save` and `load`
+keep a world's ids beside a copy of its database, so `make bench` builds each size once.
 """
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -15,7 +17,14 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from coplan.accounts.models import Membership, Organisation, Service, User
-from coplan.delivery.models import ActivityRecord, DailyNote, HandoverNote, Incident, RoutineRun
+from coplan.delivery.models import (
+    ActivityRecord,
+    DailyNote,
+    DistressRecord,
+    HandoverNote,
+    Incident,
+    RoutineRun,
+)
 from coplan.people import services as people_services
 from coplan.people.models import Person
 from coplan.planning.models import Decision
@@ -39,6 +48,7 @@ class BenchWorld:
     services: list[Service]
     worker: User  # a support worker in the first service (a house of several people)
     solo_worker: User  # a support worker in a flat for one person
+    manager: User  # manages every service: the today page and the review dashboard
     people: list[Person]
     routine_versions: dict[int, RoutineVersion] = field(default_factory=dict)  # person id ->
     rhythm_versions: dict[int, RhythmVersion] = field(default_factory=dict)
@@ -71,7 +81,12 @@ def make_world(*, people: int = 30, per_service: int = 6, seed: int = 7) -> Benc
     Membership.objects.create(user=solo_worker, service=solo, role="support_worker")
     Membership.objects.create(user=manager, service=solo, role=Membership.Role.MANAGER)
     world = BenchWorld(
-        org=org, services=services, worker=worker, solo_worker=solo_worker, people=[]
+        org=org,
+        services=services,
+        worker=worker,
+        solo_worker=solo_worker,
+        manager=manager,
+        people=[],
     )
     for n in range(people + 1):
         person = people_services.person_create(
@@ -138,6 +153,7 @@ def add_history(world: BenchWorld, *, from_day: int, to_day: int, seed: int = 7)
         DailyNote: [],
         HandoverNote: [],
         Incident: [],
+        DistressRecord: [],
     }
     written = 0
 
@@ -195,6 +211,19 @@ def add_history(world: BenchWorld, *, from_day: int, to_day: int, seed: int = 7)
                     **common,
                 )
             )
+            if outcome == "refused" and rng.random() < 0.5:
+                batch[DistressRecord].append(
+                    DistressRecord(
+                        intensity=rng.randint(1, 5),
+                        before="The shower was mentioned before breakfast.",
+                        what_person_did="Covered ears and went back to bed.",
+                        what_helped="Stepping back; breakfast first.",
+                        duration_minutes=rng.randint(2, 40),
+                        routine_version=world.routine_versions[person.pk],
+                        occurred_at=base.replace(hour=8, minute=30),
+                        **common,
+                    )
+                )
             if rng.random() < 0.03:
                 batch[Incident].append(
                     Incident(
@@ -210,3 +239,40 @@ def add_history(world: BenchWorld, *, from_day: int, to_day: int, seed: int = 7)
         flush()
     flush(force=True)
     return written
+
+
+def save(world: BenchWorld, path) -> None:
+    """The world's ids, to find it again in a copy of its database."""
+    data = {
+        "org": world.org.pk,
+        "services": [s.pk for s in world.services],
+        "worker": world.worker.pk,
+        "solo_worker": world.solo_worker.pk,
+        "manager": world.manager.pk,
+        "people": [p.pk for p in world.people],
+        "routine_versions": {str(k): v.pk for k, v in world.routine_versions.items()},
+        "rhythm_versions": {str(k): v.pk for k, v in world.rhythm_versions.items()},
+        "step_ids": {str(k): v for k, v in world.step_ids.items()},
+        "today": world.today.isoformat(),
+    }
+    path.write_text(json.dumps(data))
+
+
+def load(path) -> BenchWorld:
+    data = json.loads(path.read_text())
+    users = User.objects.in_bulk([data["worker"], data["solo_worker"], data["manager"]])
+    people = Person.objects.in_bulk(data["people"])
+    routines = RoutineVersion.objects.in_bulk(list(data["routine_versions"].values()))
+    rhythms = RhythmVersion.objects.in_bulk(list(data["rhythm_versions"].values()))
+    return BenchWorld(
+        org=Organisation.objects.get(pk=data["org"]),
+        services=list(Service.objects.filter(pk__in=data["services"]).order_by("pk")),
+        worker=users[data["worker"]],
+        solo_worker=users[data["solo_worker"]],
+        manager=users[data["manager"]],
+        people=[people[pk] for pk in data["people"]],
+        routine_versions={int(k): routines[v] for k, v in data["routine_versions"].items()},
+        rhythm_versions={int(k): rhythms[v] for k, v in data["rhythm_versions"].items()},
+        step_ids={int(k): v for k, v in data["step_ids"].items()},
+        today=datetime.fromisoformat(data["today"]),
+    )

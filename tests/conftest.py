@@ -205,3 +205,13 @@ def page(browser):
     context.set_default_timeout(10_000)
     yield context.new_page()
     context.close()
+
+
+# The two slowest files (minutes of migrating back and forth) first: with two workers (make
+# test runs -n 2 --dist loadfile) each then starts at once beside the rest, instead of
+# running alone at the end.
+SLOWEST_FIRST = ("tests/risk/test_migration.py", "tests/support/test_migrations.py")
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: item.nodeid.split("::")[0] not in SLOWEST_FIRST)

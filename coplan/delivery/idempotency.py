@@ -16,7 +16,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 
 from coplan.accounts.models import User
@@ -89,19 +89,20 @@ def save_once(
     parsed = parse_key(key)
     scope = model._meta.label_lower
     body_digest = digest(scope, body)
-    existing = IdempotencyKey.objects.filter(user=user, key=parsed).first()
-    if existing is not None:
-        return _replay(model, existing, scope, body_digest), False
+    # Create first, then claim the key with the record's id, in one savepoint: a resend
+    # (the key is taken) rolls its record back and gets the first one. Of two racing
+    # requests with one key, the second's key insert waits on the unique (user, key) index
+    # until the first commits, then fails, and its record goes the same way.
     try:
         with transaction.atomic():
-            row = IdempotencyKey.objects.create(
-                user=user, key=parsed, scope=scope, digest=body_digest
-            )
             record = create()
-            row.result_id = record.pk
-            row.save(update_fields=["result_id"])
-    except IntegrityError:
-        # Another request with this key got there first (and has committed by now).
+            IdempotencyKey.objects.create(
+                user=user, key=parsed, scope=scope, digest=body_digest, result_id=record.pk
+            )
+    except (IntegrityError, ValidationError, PermissionDenied, Conflict):
+        # A resend of a key already used answers with that record, even when making a new
+        # one would now be refused (the shift ended, the plan changed); anything else that
+        # stopped it is said as it was.
         existing = IdempotencyKey.objects.filter(user=user, key=parsed).first()
         if existing is None:
             raise

@@ -66,6 +66,7 @@ class RoutineRun(ShiftRecord):
         ordering = ["-occurred_at", "-id"]
         indexes = [
             models.Index(fields=["person", "-occurred_at"], name="routinerun_person_idx"),
+            models.Index(fields=["recorded_by", "person", "-created_at"], name="routinerun_by_idx"),
             models.Index(fields=["routine_version", "occurred_at"], name="routinerun_version_idx"),
         ]
 
@@ -169,6 +170,7 @@ class ActivityRecord(ShiftRecord):
         ordering = ["-occurred_at", "-id"]
         indexes = [
             models.Index(fields=["person", "-occurred_at"], name="activity_person_idx"),
+            models.Index(fields=["recorded_by", "person", "-created_at"], name="activity_by_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -194,7 +196,11 @@ class DailyNote(ShiftRecord):
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
-        indexes = [models.Index(fields=["person", "-occurred_at"], name="dailynote_person_idx")]
+        indexes = [
+            models.Index(fields=["person", "-occurred_at"], name="dailynote_person_idx"),
+            # When a worker last recorded for a person (the shift view's "changed since").
+            models.Index(fields=["recorded_by", "person", "-created_at"], name="dailynote_by_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.text[:60]
@@ -234,7 +240,11 @@ class Incident(ShiftRecord):
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
-        indexes = [models.Index(fields=["person", "-occurred_at"], name="incident_person_idx")]
+        indexes = [
+            models.Index(fields=["person", "-occurred_at"], name="incident_person_idx"),
+            # When a worker last recorded for a person (the shift view's "changed since").
+            models.Index(fields=["recorded_by", "person", "-created_at"], name="incident_by_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_incident_type_display()} ({self.get_severity_display().lower()})"
@@ -257,7 +267,11 @@ class HandoverNote(ShiftRecord):
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
-        indexes = [models.Index(fields=["person", "-occurred_at"], name="handover_person_idx")]
+        indexes = [
+            models.Index(fields=["person", "-occurred_at"], name="handover_person_idx"),
+            # When a worker last recorded for a person (the shift view's "changed since").
+            models.Index(fields=["recorded_by", "person", "-created_at"], name="handover_by_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.summary[:60]
@@ -279,7 +293,11 @@ class PracticalityFlag(ShiftRecord):
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
-        indexes = [models.Index(fields=["person", "-occurred_at"], name="flag_person_idx")]
+        indexes = [
+            models.Index(fields=["person", "-occurred_at"], name="flag_person_idx"),
+            # When a worker last recorded for a person (the shift view's "changed since").
+            models.Index(fields=["recorded_by", "person", "-created_at"], name="flag_by_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(routine_version__isnull=False, rhythm_version__isnull=True)

@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import F, Max, OuterRef, Prefetch, Subquery
+from django.db.models import F, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from coplan.access import rules as access
@@ -438,19 +438,22 @@ def routine_today(routine: Routine, now: datetime | None = None) -> RoutineToday
 
 
 def last_recorded(user: User, person_ids: list[int]) -> dict[int, datetime]:
-    """When this user last wrote a shift record for each person (one query)."""
-    per_model = [
-        model.objects.filter(recorded_by=user, person_id__in=person_ids)
-        .values("person_id")
-        .annotate(last=Max("created_at"))
-        .order_by()
-        for model in RECORDS
-    ]
+    """When this user last wrote a shift record for each person (one query). Each record
+    kind is one probe per person of its (recorded_by, person, -created_at) index, so the
+    cost does not grow with the years of records behind it."""
+    latest = {
+        f"last_{n}": Subquery(
+            model.objects.filter(recorded_by=user, person_id=OuterRef("pk"))
+            .order_by("-created_at")
+            .values("created_at")[:1]
+        )
+        for n, model in enumerate(RECORDS)
+    }
     found: dict[int, datetime] = {}
-    for row in per_model[0].union(*per_model[1:], all=True):
-        person_id, last = row["person_id"], row["last"]
-        if person_id not in found or last > found[person_id]:
-            found[person_id] = last
+    for row in Person.objects.filter(pk__in=person_ids).values("pk").annotate(**latest):
+        times = [t for name, t in row.items() if name != "pk" and t is not None]
+        if times:
+            found[row["pk"]] = max(times)
     return found
 
 

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from coplan.access import rules as access
@@ -133,6 +133,16 @@ def in_force(element: PlanElement | None, person: Person, at: datetime) -> PlanV
     return version
 
 
+def _checked_by_the_database(record: models.Model) -> list[str]:
+    """Fields full_clean need not read the database for: relations to objects already
+    loaded (each would be one more query to prove a row exists that we just read)."""
+    return [
+        f.name
+        for f in record._meta.concrete_fields
+        if f.is_relation and f.is_cached(record)  # type: ignore[attr-defined]
+    ]
+
+
 def _record(
     model: type[R],
     *,
@@ -154,7 +164,9 @@ def _record(
         record.occurred_at = at
         record.recorded_by = by
         record.booking = booking
-        record.full_clean()
+        # The database holds the foreign keys and the unique uid; the related objects here
+        # were read from it already, so full_clean checks only what a person typed.
+        record.full_clean(exclude=_checked_by_the_database(record), validate_unique=False)
         record.save()
         events.record_committed(model=model, person_id=person.pk, record_id=record.pk)
         return record
