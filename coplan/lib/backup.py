@@ -235,7 +235,9 @@ def _check_migrations(manifest: dict[str, Any], using: str) -> None:
         if set(here.get(app_label, [])) != set(theirs.get(app_label, [])):
             backup_at = max(theirs.get(app_label, []), default="no migrations")
             here_at = max(here.get(app_label, []), default="no migrations")
-            differences.append(f"  {app_label}: the backup is at {backup_at}, this database at {here_at}")
+            differences.append(
+                f"  {app_label}: the backup is at {backup_at}, this database at {here_at}"
+            )
     if differences:
         raise BackupError(
             "The backup was made at other migrations than this database is at:\n"
@@ -260,7 +262,9 @@ def _check_empty(using: str, force: bool) -> None:
         return
     held = []
     if holding:
-        shown = ", ".join(holding[:5]) + (f" and {len(holding) - 5} more" if len(holding) > 5 else "")
+        shown = ", ".join(holding[:5]) + (
+            f" and {len(holding) - 5} more" if len(holding) > 5 else ""
+        )
         held.append(f"rows in {len(holding)} tables ({shown})")
     if files:
         held.append(f"{len(files)} files under MEDIA_ROOT ({settings.MEDIA_ROOT})")
@@ -303,8 +307,17 @@ def _load(work: Path, manifest: dict[str, Any], *, using: str) -> None:
                     cursor.execute(statement)
             # Last, so a disk that fills up undoes the rows too.
             _place_media(work / MEDIA)
-    except (DeserializationError, DatabaseError, OSError, ValueError, LookupError, TypeError) as exc:
-        raise BackupError(f"The backup could not be loaded, so nothing was restored: {exc}") from exc
+    except (
+        DeserializationError,
+        DatabaseError,
+        OSError,
+        ValueError,
+        LookupError,
+        TypeError,
+    ) as exc:
+        raise BackupError(
+            f"The backup could not be loaded, so nothing was restored: {exc}"
+        ) from exc
     # The ids of the content types are the backup's now.
     ContentType.objects.clear_cache()
 
@@ -328,9 +341,7 @@ def _media_files() -> list[Path]:
     media_root = Path(settings.MEDIA_ROOT)
     if not media_root.is_dir():
         return []
-    return sorted(
-        path.relative_to(media_root) for path in media_root.rglob("*") if path.is_file()
-    )
+    return sorted(path.relative_to(media_root) for path in media_root.rglob("*") if path.is_file())
 
 
 def _coplan_version() -> str:

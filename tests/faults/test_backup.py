@@ -23,7 +23,6 @@ from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
@@ -51,9 +50,7 @@ def every_table() -> dict[str, list[tuple]]:
         if model._meta.proxy or not model._meta.managed:
             continue
         columns = [field.attname for field in model._meta.concrete_fields]
-        rows[model._meta.db_table] = list(
-            model._base_manager.order_by("pk").values_list(*columns)
-        )
+        rows[model._meta.db_table] = list(model._base_manager.order_by("pk").values_list(*columns))
     return rows
 
 
@@ -183,7 +180,10 @@ def test_restore_refuses_a_database_holding_data_unless_forced(day, media, tmp_p
     call_command("backup", str(archive), stdout=io.StringIO())
     before = every_table()
     delivery_services.daily_note_create(
-        person=day.person, text="Written after the backup.", idempotency_key=uuid.uuid4(), by=day.worker
+        person=day.person,
+        text="Written after the backup.",
+        idempotency_key=uuid.uuid4(),
+        by=day.worker,
     )
     with_note = every_table()
 
@@ -270,7 +270,11 @@ def test_the_commands_fail_with_a_message_and_no_traceback(tmp_path):
     result = subprocess.run(
         [sys.executable, "manage.py", "restore", str(tmp_path / "missing.tar.gz")],
         cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", "DEBUG": "true", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DEBUG": "true",
+            "DATABASE_URL": f"sqlite:///{tmp_path}/x.db",
+        },
         capture_output=True,
         text=True,
         timeout=60,
