@@ -29,9 +29,9 @@ class _ExactEncoder(DjangoJSONEncoder):
 
 
 class Serializer(jsonl.Serializer):
-    def _init_options(self) -> None:
-        super()._init_options()
-        self.json_kwargs["cls"] = _ExactEncoder
+    def serialize(self, queryset: Any, **options: Any) -> Any:
+        # Django's JSON serializers pass the options on to json.dump, `cls` among them.
+        return super().serialize(queryset, **{**options, "cls": _ExactEncoder})
 
     def handle_m2m_field(self, obj: Any, field: Any) -> None:
         return None
