@@ -19,6 +19,8 @@ import os
 import shutil
 import tarfile
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from io import BytesIO
@@ -83,8 +85,7 @@ def backed_up_models() -> list[type[Model]]:
 
 def backup_create(*, destination: Path, using: str = DEFAULT_DB_ALIAS) -> Summary:
     """Write the archive to `destination` (a file, or a folder to name one in). The rows
-    are read in one transaction, so they are one moment's database even while people work
-    (on PostgreSQL a repeatable-read snapshot; on SQLite writers wait the few seconds)."""
+    are read in one snapshot, so they are one moment's database even while people work."""
     target = destination
     if destination.is_dir():
         target = destination / f"coplan-backup-{timezone.now():%Y%m%d-%H%M%S}.tar.gz"
@@ -95,10 +96,7 @@ def backup_create(*, destination: Path, using: str = DEFAULT_DB_ALIAS) -> Summar
     models = backed_up_models()
     with tempfile.TemporaryDirectory(prefix="coplan-backup-") as work:
         data_path = Path(work) / DATA
-        with transaction.atomic(using=using):
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        with _read_snapshot(using):
             call_command(
                 "dumpdata",
                 *[model._meta.label for model in models],
@@ -140,6 +138,32 @@ def backup_create(*, destination: Path, using: str = DEFAULT_DB_ALIAS) -> Summar
         finally:
             partial.unlink(missing_ok=True)
     return Summary(path=target, manifest=manifest)
+
+
+@contextmanager
+def _read_snapshot(using: str) -> Iterator[None]:
+    """One transaction that sees the database as it was when it began, without holding up
+    anyone who writes meanwhile."""
+    connection = connections[using]
+    connection.ensure_connection()
+    if connection.vendor == "sqlite":
+        # Coplan's writes take SQLite's write lock at BEGIN (transaction_mode IMMEDIATE);
+        # a backup that did too would make every shift record wait for it, and fail after
+        # the busy timeout. A deferred transaction only reads, and in WAL mode it reads a
+        # snapshot while others write.
+        mode = connection.transaction_mode
+        connection.transaction_mode = "DEFERRED"
+        try:
+            with transaction.atomic(using=using):
+                yield
+        finally:
+            connection.transaction_mode = mode
+        return
+    with transaction.atomic(using=using):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
 
 
 def backup_restore(*, source: Path, force: bool = False, using: str = DEFAULT_DB_ALIAS) -> Summary:
