@@ -121,7 +121,9 @@ def backup_create(*, destination: Path, using: str = DEFAULT_DB_ALIAS) -> Summar
         }
         partial = target.with_name(target.name + ".partial")
         try:
-            with tarfile.open(partial, "w:gz") as tar:
+            # Readable by its owner only: it holds every care record.
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "wb") as out, tarfile.open(fileobj=out, mode="w:gz") as tar:
                 encoded = json.dumps(manifest, indent=2, sort_keys=True).encode()
                 info = tarfile.TarInfo(MANIFEST)
                 info.size = len(encoded)
@@ -135,6 +137,8 @@ def backup_create(*, destination: Path, using: str = DEFAULT_DB_ALIAS) -> Summar
                         recursive=False,
                     )
             os.replace(partial, target)
+        except OSError as exc:
+            raise BackupError(f"The backup could not be written to {target}: {exc}") from exc
         finally:
             partial.unlink(missing_ok=True)
     return Summary(path=target, manifest=manifest)

@@ -132,6 +132,7 @@ def test_a_restore_into_an_emptied_database_gives_back_every_row_and_file(day, m
     archive = tmp_path / "coplan.tar.gz"
     call_command("backup", str(archive), stdout=io.StringIO())
 
+    assert archive.stat().st_mode & 0o777 == 0o600  # it holds every care record
     with tarfile.open(archive, "r:gz") as tar:
         manifest = json.load(tar.extractfile(MANIFEST))
         names = tar.getnames()
