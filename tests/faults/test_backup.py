@@ -267,19 +267,26 @@ def test_backup_into_a_missing_folder_says_so(db, tmp_path):
         call_command("backup", str(tmp_path / "nowhere" / "coplan.tar.gz"))
 
 
-def test_the_commands_fail_with_a_message_and_no_traceback(tmp_path):
+@pytest.mark.parametrize(
+    ("command", "database", "says"),
+    [
+        ("restore", "sqlite:///{tmp}/x.db", "There is no backup file at"),
+        ("backup", "postgres://nobody@127.0.0.1:1/coplan", "The database did not answer"),
+    ],
+)
+def test_the_commands_fail_with_a_message_and_no_traceback(tmp_path, command, database, says):
     result = subprocess.run(
-        [sys.executable, "manage.py", "restore", str(tmp_path / "missing.tar.gz")],
+        [sys.executable, "manage.py", command, str(tmp_path)],
         cwd=ROOT,
         env={
             "PATH": "/usr/bin:/bin",
             "DEBUG": "true",
-            "DATABASE_URL": f"sqlite:///{tmp_path}/x.db",
+            "DATABASE_URL": database.format(tmp=tmp_path),
         },
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert result.returncode == 1
-    assert "There is no backup file at" in result.stderr
+    assert says in result.stderr
     assert "Traceback" not in result.stderr

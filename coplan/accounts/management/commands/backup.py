@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from coplan.lib.backup import BackupError, backup_create
 
@@ -22,6 +23,8 @@ class Command(BaseCommand):
             summary = backup_create(destination=path, using=database)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
+        except DatabaseError as exc:
+            raise CommandError(f"The database did not answer: {exc}") from exc
         size = summary.path.stat().st_size
         self.stdout.write(
             f"Backed up {summary.rows} rows in {summary.tables} tables and {summary.files} "

@@ -4,6 +4,7 @@ transaction, into a database migrated exactly as the backup's was."""
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from coplan.lib.backup import BackupError, backup_restore
 
@@ -28,6 +29,8 @@ class Command(BaseCommand):
             summary = backup_restore(source=path, force=force, using=database)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
+        except DatabaseError as exc:
+            raise CommandError(f"The database did not answer: {exc}") from exc
         made = summary.manifest.get("created_at", "an unknown time")
         version = summary.manifest.get("coplan_version", "unknown")
         self.stdout.write(
