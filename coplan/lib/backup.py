@@ -155,13 +155,14 @@ def _read_snapshot(using: str) -> Iterator[None]:
         # a backup that did too would make every shift record wait for it, and fail after
         # the busy timeout. A deferred transaction only reads, and in WAL mode it reads a
         # snapshot while others write.
-        mode = connection.transaction_mode
-        connection.transaction_mode = "DEFERRED"
+        # (django-stubs does not know `transaction_mode`, new in Django 5.1.)
+        mode = getattr(connection, "transaction_mode")  # noqa: B009
+        setattr(connection, "transaction_mode", "DEFERRED")  # noqa: B010
         try:
             with transaction.atomic(using=using):
                 yield
         finally:
-            connection.transaction_mode = mode
+            setattr(connection, "transaction_mode", mode)  # noqa: B010
         return
     with transaction.atomic(using=using):
         if connection.vendor == "postgresql":
