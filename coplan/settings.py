@@ -124,9 +124,15 @@ TEMPLATES = [
 
 # Database: SQLite in WAL mode by default; DATABASE_URL for PostgreSQL.
 _default_sqlite = f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+# A connection is kept CONN_MAX_AGE seconds and checked before reuse, so a database restart
+# or failover costs a reconnect, not an error page. Behind pgbouncer in transaction pooling,
+# DISABLE_SERVER_SIDE_CURSORS=true (a named cursor does not survive a change of server).
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", _default_sqlite), conn_max_age=env_int("CONN_MAX_AGE", 60)
+        env_str("DATABASE_URL", _default_sqlite),
+        conn_max_age=env_int("CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+        disable_server_side_cursors=env_bool("DISABLE_SERVER_SIDE_CURSORS", default=False),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -139,6 +145,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache holds only the password-reset counts (coplan/accounts/services.py). In each
+# process's memory by default; with several app servers DATABASE_CACHE=true keeps them in
+# one table every server shares (made once by `manage.py createcachetable`).
+if env_bool("DATABASE_CACHE", default=False):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "coplan_cache",
+        }
+    }
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
