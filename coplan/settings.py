@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "coplan.accounts.middleware.SecurityHeadersMiddleware",
     "coplan.pictures.middleware.WhiteNoiseWithPictograms",  # WhiteNoise, with the OpenMoji SVGs
+    # Before the session: a database outage answers 503, not a traceback (accounts/outage.py).
+    "coplan.accounts.outage.DatabaseOutageMiddleware",
     "coplan.accounts.middleware.QueryStringPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -126,7 +128,11 @@ TEMPLATES = [
 _default_sqlite = f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", _default_sqlite), conn_max_age=env_int("CONN_MAX_AGE", 60)
+        env_str("DATABASE_URL", _default_sqlite),
+        conn_max_age=env_int("CONN_MAX_AGE", 60),
+        # A kept connection the server dropped (a restart, a failover) is found and replaced
+        # at the start of the next request, rather than failing it.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
