@@ -8,10 +8,13 @@ when the server drops the connection mid-request). The PostgreSQL test at the en
 real one, against a real server process."""
 
 import json
+import urllib.error
+import urllib.request
 import uuid
 from contextlib import contextmanager
 from unittest import mock
 
+import pytest
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
@@ -20,8 +23,10 @@ from django.test import Client
 from django.utils import timezone
 
 from coplan.accounts import outage
+from coplan.accounts.services import api_token_create
 from coplan.delivery.models import DailyNote, IdempotencyKey
 from tests.delivery.helpers import Api
+from tests.faults.conftest import call
 
 REFUSED = "connection to server at 127.0.0.1, port 5432 failed: Connection refused"
 
@@ -208,3 +213,83 @@ def test_the_outage_answer_closes_a_broken_connection_outside_a_transaction(db):
     ):
         outage.database_unavailable(request)
     close.assert_called_once_with()
+
+
+# A real outage, on PostgreSQL
+
+
+@contextmanager
+def postgresql_refuses_connections():
+    """The test database stops accepting connections and every one the server holds is
+    dropped (the test's own is kept, to turn it back on). Only this scratch database is
+    touched; the cluster, which other work shares, keeps running."""
+    import psycopg
+
+    s = connection.settings_dict
+    name = s["NAME"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (own,) = cursor.fetchone()
+    # A database cannot be closed to connections from inside itself: from the maintenance one.
+    maintenance = psycopg.connect(
+        dbname="postgres",
+        host=s["HOST"] or "127.0.0.1",
+        port=s["PORT"] or 5432,
+        user=s["USER"],
+        password=s["PASSWORD"] or None,
+        autocommit=True,
+    )
+    try:
+        maintenance.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        maintenance.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = %s AND pid <> %s",
+            [name, own],
+        )
+        yield
+    finally:
+        maintenance.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        maintenance.close()
+
+
+def fetch(url: str) -> tuple[int, dict[str, str], str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Needs a PostgreSQL server whose database can refuse connections.",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_real_postgresql_outage_answers_503_and_the_server_recovers(world, served):
+    _, token = api_token_create(user=world.worker, name="phone")
+    person = f"/people/{world.person.pk}"
+    notes = f"/delivery/people/{world.person.pk}/daily-notes"
+    key = str(uuid.uuid4())
+    with served(workers=1) as server:
+        # The worker now holds a kept connection (CONN_MAX_AGE), which the outage drops.
+        assert call(server, "GET", person, token=token)[0] == 200
+        with postgresql_refuses_connections():
+            read = call(server, "GET", person, token=token)
+            write = call(server, "POST", notes, token=token, body={"text": "Up early."}, key=key)
+            page_status, page_headers, page = fetch(f"{server.url}/accounts/login/")
+            health_status, health_headers, _ = fetch(f"{server.url}/healthz")
+        recovered = call(server, "GET", person, token=token)
+        saved = call(server, "POST", notes, token=token, body={"text": "Up early."}, key=key)
+        log = server.log_text()
+
+    expected = {"code": "database_unavailable", "message": outage.MESSAGE, "fields": {}}
+    assert read == (503, expected)
+    assert write == (503, expected)
+    assert page_status == 503 and page_headers["Retry-After"] == str(outage.RETRY_AFTER_SECONDS)
+    assert "<h1>Coplan is not available just now</h1>" in page
+    assert health_status == 503 and health_headers["Retry-After"] == "30"
+    assert recovered[0] == 200 and recovered[1]["preferred_name"] == "Sam"
+    assert saved[0] == 201
+    assert DailyNote.objects.get().pk == saved[1]["id"]
+    assert "Traceback" not in log
