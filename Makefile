@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install install-test browser-deps test test-fast fuzz lint types-baseline format bench seed worker clean
+.PHONY: run install install-test browser-deps test test-fast fuzz lint types-baseline format bench load seed worker clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -86,6 +86,11 @@ format: install-test
 
 bench: install-test
 	$(PY) -m bench $(BENCH_ARGS)
+
+# Locust against gunicorn (4 workers) on a scratch PostgreSQL database it makes and drops
+# (on the server DATABASE_URL names, default the local one); LOAD_SECONDS=60 by default.
+load: install-test
+	$(PY) -m bench.load
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles

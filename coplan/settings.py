@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "coplan.accounts.middleware.SecurityHeadersMiddleware",
     "coplan.pictures.middleware.WhiteNoiseWithPictograms",  # WhiteNoise, with the OpenMoji SVGs
+    # Before the session: a database outage answers 503, not a traceback (accounts/outage.py).
+    "coplan.accounts.outage.DatabaseOutageMiddleware",
     "coplan.accounts.middleware.QueryStringPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -20,3 +20,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "coplan.accounts.views.server_error"

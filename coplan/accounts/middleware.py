@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
+from coplan.accounts.outage import DATABASE_ERRORS, database_unavailable
 from coplan.accounts.services import must_use_two_factor
 from coplan.lib import input as policy
 
@@ -80,5 +81,9 @@ class AtomicWritesMiddleware:
             return None
         if DEFAULT_DB_ALIAS in getattr(view_func, "_non_atomic_requests", set()):
             return None
-        with transaction.atomic():
-            return view_func(request, *view_args, **view_kwargs)
+        # Django's process_exception does not see what a process_view raises.
+        try:
+            with transaction.atomic():
+                return view_func(request, *view_args, **view_kwargs)
+        except DATABASE_ERRORS:
+            return database_unavailable(request)

@@ -1,4 +1,5 @@
 import base64
+import sys
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -7,12 +8,13 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from coplan.accounts import services
+from coplan.accounts import outage, services
 from coplan.accounts.client import client_ip
 from coplan.accounts.forms import LoginForm, PasswordResetRequestForm, TokenForm
 
@@ -25,8 +27,19 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
-        return JsonResponse({"status": "unavailable", "database": "no answer"}, status=503)
+        response = JsonResponse({"status": "unavailable", "database": "no answer"}, status=503)
+        response["Retry-After"] = str(outage.RETRY_AFTER_SECONDS)
+        return response
     return JsonResponse({"status": "ok"})
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a database outage that surfaced outside any view (the session failing to
+    load in a middleware) still answers 503 with Retry-After; anything else is the plain
+    500 page."""
+    if isinstance(sys.exc_info()[1], outage.DATABASE_ERRORS):
+        return outage.database_unavailable(request)
+    return defaults.server_error(request)
 
 
 class LoginView(auth_views.LoginView):

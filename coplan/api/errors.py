@@ -1,4 +1,5 @@
-"""Every API error is JSON: {"code": ..., "message": ..., "fields": {...}} with a 4xx.
+"""Every API error is JSON: {"code": ..., "message": ..., "fields": {...}} with a 4xx (or a
+503 with Retry-After while the database does not answer: coplan/accounts/outage.py).
 
 Each operation runs in one transaction that is rolled back whenever the answer is an error,
 so a request that fails leaves nothing behind; and every validated input goes through the
@@ -12,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.db.utils import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, re_path
 from django.utils import timezone
@@ -21,19 +23,16 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import BaseModel
 
+from coplan.accounts import outage
 from coplan.api.openapi import CoplanOpenAPISchema
 from coplan.lib import input as policy
-from coplan.lib.errors import Conflict
+from coplan.lib.errors import Conflict, error_body
 
 logger = logging.getLogger(__name__)
 
 REQUIRED = "This field is required."
 NULL = "This field cannot be null."
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-
-
-def error_body(code: str, message: str, fields: dict | None = None) -> dict:
-    return {"code": code, "message": message, "fields": fields or {}}
 
 
 class JsonErrorsAPI(NinjaAPI):
@@ -227,6 +226,11 @@ def install(api: NinjaAPI) -> None:
     def http_error(request: HttpRequest, exc: HttpError):
         code = "bad_request" if exc.status_code == 400 else "error"
         return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)
+
+    @api.exception_handler(OperationalError)
+    @api.exception_handler(InterfaceError)
+    def database_down(request: HttpRequest, exc: Exception):
+        return outage.database_unavailable(request)
 
     @api.exception_handler(Exception)
     def unexpected(request: HttpRequest, exc: Exception):

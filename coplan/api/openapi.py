@@ -50,6 +50,7 @@ ERRORS_EVERYWHERE = {
     403: "Your role does not allow this.",
     404: "No such record, or not one you can see.",
     422: "The body or a parameter is missing, of the wrong type, or refused (by field).",
+    503: "The database is not answering; nothing was saved. Retry after `Retry-After` seconds.",
 }
 ERRORS_ON_WRITES = {
     409: "The record changed since you read it, or the idempotency key was used for another body.",

@@ -1,0 +1,1 @@
+"""`python -m bench.load`: the load test (see README, "Load test")."""
