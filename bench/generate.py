@@ -49,6 +49,7 @@ class BenchWorld:
     worker: User  # a support worker in the first service (a house of several people)
     solo_worker: User  # a support worker in a flat for one person
     manager: User  # manages every service: the today page and the review dashboard
+    quality_lead: User  # reads across the organisation: their today page
     people: list[Person]
     routine_versions: dict[int, RoutineVersion] = field(default_factory=dict)  # person id ->
     rhythm_versions: dict[int, RhythmVersion] = field(default_factory=dict)
@@ -80,12 +81,17 @@ def make_world(*, people: int = 30, per_service: int = 6, seed: int = 7) -> Benc
     solo_worker = _user(f"bench-solo-{suffix}", "Bench Solo Worker")
     Membership.objects.create(user=solo_worker, service=solo, role="support_worker")
     Membership.objects.create(user=manager, service=solo, role=Membership.Role.MANAGER)
+    quality_lead = _user(f"bench-quality-{suffix}", "Bench Quality Lead")
+    Membership.objects.create(
+        user=quality_lead, service=services[0], role=Membership.Role.QUALITY_LEAD
+    )
     world = BenchWorld(
         org=org,
         services=services,
         worker=worker,
         solo_worker=solo_worker,
         manager=manager,
+        quality_lead=quality_lead,
         people=[],
     )
     for n in range(people + 1):
@@ -142,10 +148,14 @@ def make_world(*, people: int = 30, per_service: int = 6, seed: int = 7) -> Benc
     return world
 
 
+BUSY = 7  # the first person's records come this many times over: the evidence pack's person
+
+
 def add_history(world: BenchWorld, *, from_day: int, to_day: int, seed: int = 7) -> int:
     """Daily records for every person for the days `from_day` up to `to_day` days ago
-    (one routine run, two activity records, a daily note and a handover a day; an
-    incident now and then). Returns the number of rows written."""
+    (one routine run, two activity records, a daily note and a handover a day; distress
+    records on refusals, an incident now and then). The first person has BUSY times as many
+    (about 30,000 rows in 3 years: DESIGN.md's evidence pack). Returns the rows written."""
     rng = random.Random(seed * 1000 + from_day)
     batch: dict[type, list] = {
         RoutineRun: [],
@@ -167,7 +177,8 @@ def add_history(world: BenchWorld, *, from_day: int, to_day: int, seed: int = 7)
 
     for day in range(from_day, to_day):
         base = world.today - timedelta(days=day + 1)
-        for person in world.people:
+        busy = [world.people[0]] * (BUSY - 1)
+        for person in [*world.people, *busy]:
             common = {"person_id": person.pk, "recorded_by_id": world.worker.pk}
             steps = world.step_ids[person.pk]
             roll = rng.random()
@@ -249,6 +260,7 @@ def save(world: BenchWorld, path) -> None:
         "worker": world.worker.pk,
         "solo_worker": world.solo_worker.pk,
         "manager": world.manager.pk,
+        "quality_lead": world.quality_lead.pk,
         "people": [p.pk for p in world.people],
         "routine_versions": {str(k): v.pk for k, v in world.routine_versions.items()},
         "rhythm_versions": {str(k): v.pk for k, v in world.rhythm_versions.items()},
@@ -260,7 +272,9 @@ def save(world: BenchWorld, path) -> None:
 
 def load(path) -> BenchWorld:
     data = json.loads(path.read_text())
-    users = User.objects.in_bulk([data["worker"], data["solo_worker"], data["manager"]])
+    users = User.objects.in_bulk(
+        [data["worker"], data["solo_worker"], data["manager"], data["quality_lead"]]
+    )
     people = Person.objects.in_bulk(data["people"])
     routines = RoutineVersion.objects.in_bulk(list(data["routine_versions"].values()))
     rhythms = RhythmVersion.objects.in_bulk(list(data["rhythm_versions"].values()))
@@ -270,6 +284,7 @@ def load(path) -> BenchWorld:
         worker=users[data["worker"]],
         solo_worker=users[data["solo_worker"]],
         manager=users[data["manager"]],
+        quality_lead=users[data["quality_lead"]],
         people=[people[pk] for pk in data["people"]],
         routine_versions={int(k): routines[v] for k, v in data["routine_versions"].items()},
         rhythm_versions={int(k): rhythms[v] for k, v in data["rhythm_versions"].items()},

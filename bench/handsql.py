@@ -77,6 +77,9 @@ SELECT kind, outcome, COUNT(*), MIN(occurred_at), MAX(occurred_at) FROM (
   SELECT 'activity', outcome, occurred_at FROM delivery_activityrecord
    WHERE person_id = %s AND occurred_at BETWEEN %s AND %s
   UNION ALL
+  SELECT 'note', '', occurred_at FROM delivery_dailynote
+   WHERE person_id = %s AND occurred_at BETWEEN %s AND %s
+  UNION ALL
   SELECT 'incident', severity, occurred_at FROM delivery_incident
    WHERE person_id = %s AND occurred_at BETWEEN %s AND %s
   UNION ALL
@@ -134,7 +137,7 @@ def dashboard(user_id: int) -> list:
 
 
 def pack(person_id: int, start: datetime, end: datetime) -> list:
-    return _rows(PACK, [person_id, start, end] * 5)
+    return _rows(PACK, [person_id, start, end] * 6)
 
 
 def scan(organisation_id: int) -> list:

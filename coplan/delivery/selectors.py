@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import F, OuterRef, Prefetch, Subquery
 from django.utils import timezone
@@ -441,13 +442,14 @@ def last_recorded(user: User, person_ids: list[int]) -> dict[int, datetime]:
     """When this user last wrote a shift record for each person (one query). Each record
     kind is one probe per person of its (recorded_by, person, -created_at) index, so the
     cost does not grow with the years of records behind it."""
+    kinds: tuple[Any, ...] = RECORDS  # each a concrete model with a person (the base has none)
     latest = {
         f"last_{n}": Subquery(
-            model.objects.filter(recorded_by=user, person_id=OuterRef("pk"))
+            model._default_manager.filter(recorded_by=user, person_id=OuterRef("pk"))
             .order_by("-created_at")
             .values("created_at")[:1]
         )
-        for n, model in enumerate(RECORDS)
+        for n, model in enumerate(kinds)
     }
     found: dict[int, datetime] = {}
     for row in Person.objects.filter(pk__in=person_ids).values("pk").annotate(**latest):
