@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from coplan.access.models import AccessLog, InspectorGrant
 from coplan.accounts.models import SENIOR_ROLES, Membership, Service, ShiftBooking, User
+from coplan.accounts import services as account_services
 from coplan.people.models import CircleMember, Person
 
 Role = Membership.Role
@@ -144,7 +145,7 @@ def _context(user: User, at: datetime | None = None) -> _AccessContext:
     moment = at or timezone.now()
     ctx = _AccessContext()
     if user.is_authenticated and user.is_active:
-        for m in Membership.objects.filter(user=user).select_related("service"):
+        for m in account_services.memberships(user):
             ctx.service_roles[m.service_id] = m.role
             if m.role == Role.QUALITY_LEAD:
                 ctx.quality_lead_orgs.add(m.service.organisation_id)
@@ -200,6 +201,7 @@ def is_grantee(user: User) -> bool:
 def forget(user: User) -> None:
     """Drop the cached access context (after memberships or bookings change)."""
     user.__dict__.pop("_coplan_access", None)
+    account_services.forget_memberships(user)
 
 
 def capabilities(user: User, person: Person, *, at: datetime | None = None) -> frozenset[Action]:

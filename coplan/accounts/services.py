@@ -60,15 +60,34 @@ def api_token_authenticate(secret: str) -> User | None:
     return token.user
 
 
+_MEMBERSHIPS = "_coplan_memberships"
+TWO_FACTOR_ROLES = frozenset(
+    {Membership.Role.MANAGER, Membership.Role.QUALITY_LEAD, Membership.Role.ADMIN}
+)
+
+
+def memberships(user: User) -> list[Membership]:
+    """The user's memberships, with each service and organisation: read once per user object
+    (a request's), so the two-step check and the access rules share one query."""
+    found = user.__dict__.get(_MEMBERSHIPS)
+    if found is None:
+        found = list(Membership.objects.filter(user=user).select_related("service__organisation"))
+        user.__dict__[_MEMBERSHIPS] = found
+    return found
+
+
+def forget_memberships(user: User) -> None:
+    user.__dict__.pop(_MEMBERSHIPS, None)
+
+
 def must_use_two_factor(user: User) -> bool:
     """An organisation can require an authenticator for managers, quality leads and admins."""
     if not user.is_authenticated:
         return False
-    return Membership.objects.filter(
-        user=user,
-        role__in=[Membership.Role.MANAGER, Membership.Role.QUALITY_LEAD, Membership.Role.ADMIN],
-        service__organisation__require_two_factor=True,
-    ).exists()
+    return any(
+        m.role in TWO_FACTOR_ROLES and m.service.organisation.require_two_factor
+        for m in memberships(user)
+    )
 
 
 def _count_this_hour(key: str) -> int:
