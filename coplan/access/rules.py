@@ -31,8 +31,8 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from coplan.access.models import AccessLog, InspectorGrant
-from coplan.accounts.models import SENIOR_ROLES, Membership, Service, ShiftBooking, User
 from coplan.accounts import services as account_services
+from coplan.accounts.models import SENIOR_ROLES, Membership, Service, ShiftBooking, User
 from coplan.people.models import CircleMember, Person
 
 Role = Membership.Role
