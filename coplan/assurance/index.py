@@ -190,10 +190,11 @@ def run_follows_plan(used: list[int], agreed: list[int], deviations: str) -> boo
     return _in_order(used, agreed) and bool(deviations.strip())
 
 
-def activity_follows_plan(record: ActivityRecord) -> bool:
-    if record.is_declined:
-        return bool(record.decline_reason.strip() and record.alternative_offered.strip())
-    return bool(record.chosen.strip())
+def choice_recorded(outcome: str, chosen: str, decline_reason: str, alternative: str) -> bool:
+    """What the person chose, or, if they declined, why and what else was offered."""
+    if outcome == ActivityRecord.Outcome.DECLINED:
+        return bool(decline_reason.strip() and alternative.strip())
+    return bool(chosen.strip())
 
 
 def _trigger_domain(trigger: ReviewTrigger) -> str:
@@ -294,48 +295,51 @@ def _compute(people: list[Person], start: date, end: date) -> list[PersonIndex]:
         )
 
     # Practice, support: routine records, activity records, alignment checks.
+    # Plain rows, not model objects: a person's years hold tens of thousands of these.
     runs = list(
         RoutineRun.objects.filter(person_id__in=ids, occurred_at__gte=begin, occurred_at__lt=finish)
-        .select_related("routine_version__routine")
-        .only(
+        .order_by("occurred_at", "id")
+        .values_list(
             "id",
             "person_id",
             "steps_used",
             "deviations",
-            "outcome",
             "occurred_at",
-            "routine_version__id",
-            "routine_version__number",
+            "routine_version_id",
             "routine_version__routine__name",
         )
-        .order_by("occurred_at", "id")
     )
     agreed: dict[int, list[int]] = defaultdict(list)
     for version_id, step_id in (
-        RoutineStep.objects.filter(version_id__in={r.routine_version_id for r in runs})
+        RoutineStep.objects.filter(version_id__in={r[5] for r in runs})
         .order_by("position", "id")
         .values_list("version_id", "id")
     ):
         agreed[version_id].append(step_id)
-    for r in runs:
-        ok = run_follows_plan(r.steps_used or [], agreed[r.routine_version_id], r.deviations)
-        day = timezone.localtime(r.occurred_at).date()
-        refs[r.person_id][Domain.SUPPORT]["practice"].append(
+    report = {pid: _url("delivery:report", pid) + f"?start={start}&end={end}" for pid in ids}
+    zone = timezone.get_current_timezone()
+    day_names: dict[date, str] = {}  # a few hundred days behind tens of thousands of records
+    for pk, pid, used, deviations, at, version_id, routine_name in runs:
+        ok = run_follows_plan(used or [], agreed[version_id], deviations)
+        day = at.astimezone(zone).date()
+        day_name = day_names.get(day) or day_names.setdefault(day, f"{day:%d %b}")
+        refs[pid][Domain.SUPPORT]["practice"].append(
             RecordRef(
                 "routine_run",
-                r.pk,
-                f"{r.routine_version.routine.name}, {day:%d %b}: "
+                pk,
+                f"{routine_name}, {day_name}: "
                 + ("as agreed" if ok else "steps out of the agreed order or not explained"),
-                _url("delivery:report", r.person_id) + f"?start={start}&end={end}",
+                report[pid],
                 ok,
                 day,
             )
         )
-    for act in (
+    for pk, pid, offered, outcome, chosen, reason, alternative, at in (
         ActivityRecord.objects.filter(
             person_id__in=ids, occurred_at__gte=begin, occurred_at__lt=finish
         )
-        .only(
+        .order_by("occurred_at", "id")
+        .values_list(
             "id",
             "person_id",
             "offered",
@@ -345,17 +349,17 @@ def _compute(people: list[Person], start: date, end: date) -> list[PersonIndex]:
             "alternative_offered",
             "occurred_at",
         )
-        .order_by("occurred_at", "id")
     ):
-        ok = activity_follows_plan(act)
-        day = timezone.localtime(act.occurred_at).date()
-        refs[act.person_id][Domain.SUPPORT]["practice"].append(
+        ok = choice_recorded(outcome, chosen, reason, alternative)
+        day = at.astimezone(zone).date()
+        day_name = day_names.get(day) or day_names.setdefault(day, f"{day:%d %b}")
+        refs[pid][Domain.SUPPORT]["practice"].append(
             RecordRef(
                 "activity",
-                act.pk,
-                f"{act.offered}, {day:%d %b}: "
+                pk,
+                f"{offered}, {day_name}: "
                 + ("choice recorded" if ok else "no choice or alternative recorded"),
-                _url("delivery:report", act.person_id) + f"?start={start}&end={end}",
+                report[pid],
                 ok,
                 day,
             )

@@ -328,3 +328,35 @@ def test_the_api_refuses_packs_to_others(world, who):
 
 def test_the_api_needs_a_token(world):
     assert Api(None).get(f"/people/{world.person.pk}/trends").status_code == 401
+
+
+def test_a_persons_pack_leaves_out_spot_check_findings_that_may_name_others(world):
+    """A spot check samples the whole service's records, so its written findings can name
+    anyone there: a one-person pack (shared under a one-person grant) gives the figures and
+    says the findings are in the service's pack."""
+    from coplan.assurance.models.checks import SpotCheck
+
+    start, end = period()
+    SpotCheck.objects.create(
+        service=world.service_a,
+        seed=7,
+        period_start=start,
+        period_end=end,
+        sample_size=0,
+        status=SpotCheck.Status.DONE,
+        findings="Aisha's cooking records show the steps out of the agreed order.",
+        by=world.quality_lead,
+        completed_at=timezone.now(),
+    )
+    for person, shown in ((world.person, False), (None, True)):
+        pack = EvidencePack.objects.create(
+            service=world.service_a,
+            person=person,
+            start=start,
+            end=end,
+            made_by=world.manager,
+            made_by_name=str(world.manager),
+        )
+        html = packs.render_body(pack, [packs.checks_section(packs.pack_scope(pack))])
+        assert ("Aisha's cooking records" in html.replace("&#x27;", "'")) is shown
+        assert ("findings, which may name other people" in html) is not shown
