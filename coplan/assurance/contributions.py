@@ -47,19 +47,14 @@ def home_assurance(*, request: Any, **_: Any) -> Panel | None:
 def inspector_reads(
     *, person: Person, caps: frozenset[Action], request: Any = None, **_: Any
 ) -> Panel | None:
-    """For the person, on their own page: which inspectors or commissioners looked at their
-    record, and when. Staff who may see the access log find every read there ("Access log"),
-    so their page is spared the query; others who read evidence get the links."""
+    """Which inspectors or commissioners looked at the person's record, and when (one
+    query): for the person on their own page, and for staff who read evidence or the access
+    log (the access log has every read, inspectors' among them)."""
     own = request is not None and person.login_id is not None and request.user.pk == person.login_id
-    if not own:
-        if Action.VIEW_EVIDENCE in caps:
-            return Panel(
-                "assurance/_person_inspector_reads.html",
-                {"person": person, "reads": None, "caps": caps},
-            )
+    if not (own or Action.VIEW_EVIDENCE in caps or Action.VIEW_ACCESS_LOG in caps):
         return None
     reads = list(inspectors.inspector_reads(person)[:SHOWN_READS])
     return Panel(
         "assurance/_person_inspector_reads.html",
-        {"person": person, "reads": reads, "caps": caps},
+        {"person": person, "reads": reads, "caps": caps, "own": own},
     )

@@ -91,6 +91,13 @@ def test_the_inspector_reads_the_evidence_and_every_page_is_logged_and_shown(wor
     assert "Ines Carter" in own.content.decode()
     log = world.client_for(world.manager).get(f"/people/{world.person.pk}/access-log/")
     assert "Ines Carter" in log.content.decode()
+    # ...and so does the manager on Sam's page (a person without a login is shown it too).
+    page = world.client_for(world.manager).get(f"/people/{world.person.pk}/").content.decode()
+    assert "Inspectors and commissioners who read Sam's record" in page
+    assert "Ines Carter" in page
+    # Staff who read neither evidence nor the access log are not told.
+    worker_page = world.client_for(world.worker).get(f"/people/{world.person.pk}/")
+    assert "Ines Carter" not in worker_page.content.decode()
 
 
 def test_without_the_second_step_the_inspector_reads_nothing(world, ines):

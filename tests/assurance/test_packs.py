@@ -360,3 +360,38 @@ def test_a_persons_pack_leaves_out_spot_check_findings_that_may_name_others(worl
         html = packs.render_body(pack, [packs.checks_section(packs.pack_scope(pack))])
         assert ("Aisha's cooking records" in html.replace("&#x27;", "'")) is shown
         assert ("findings, which may name other people" in html) is not shown
+
+
+def test_a_decision_that_replaced_one_from_before_the_period_shows_what_it_replaced(world):
+    """The chain stays readable in a pack whose period starts after the first decision: the
+    replaced decision's agreement, date and reason are printed beside the new one."""
+    from datetime import datetime, time
+
+    from tests.factories import supersede
+
+    old = AgreedDecisionFactory(
+        person=world.person,
+        by=world.team_leader,
+        agreed="Shower at 07:30 before breakfast",
+        reason="The old rota needed the bathroom free by eight",
+    )
+    long_ago = timezone.make_aware(
+        datetime.combine(timezone.localdate() - timedelta(days=200), time(10))
+    )
+    Decision.objects.filter(pk=old.pk).update(agreed_at=long_ago)
+    new = supersede(old, by=world.team_leader, agreed="Breakfast first, shower later")
+    start, end = period()
+    pack = EvidencePack.objects.create(
+        service=world.service_a,
+        person=world.person,
+        start=start,
+        end=end,
+        made_by=world.manager,
+        made_by_name=str(world.manager),
+    )
+    html = packs.render_body(pack, [packs.decisions_section(packs.pack_scope(pack))])
+    assert "Breakfast first, shower later" in html
+    assert f"It replaced decision {old.pk}." in html
+    assert "What it replaced" in html and "Shower at 07:30 before breakfast" in html
+    assert "The old rota needed the bathroom free by eight" in html
+    assert new.supersedes_id == old.pk
