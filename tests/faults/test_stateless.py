@@ -12,11 +12,9 @@ memory.
 
 import os
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 import uuid
@@ -30,8 +28,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from bench.load.server import free_port, wait_until_healthy
 from coplan.delivery.models import DailyNote
 from tests.conftest import PASSWORD
+from tests.faults.conftest import postgres_url
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 90  # two processes importing Django, WeasyPrint and matplotlib on 2 busy cores
@@ -74,15 +74,8 @@ def csrf_token(page: str) -> str:
     return match.group(1)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def database_url_for_servers(tmp_path: Path) -> str:
     """A URL the server processes can open that holds what this test has committed."""
-    settings = connection.settings_dict
     if connection.vendor == "sqlite":
         # The test database lives in this process's memory: copy it to a file.
         path = tmp_path / "coplan.sqlite3"
@@ -92,11 +85,7 @@ def database_url_for_servers(tmp_path: Path) -> str:
         copy.close()
         return f"sqlite:///{path}"
     assert connection.vendor == "postgresql"
-    user = settings["USER"] or "postgres"
-    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
-    host = settings["HOST"] or "127.0.0.1"
-    port = settings["PORT"] or 5432
-    return f"postgres://{user}{password}@{host}:{port}/{settings['NAME']}"
+    return postgres_url()
 
 
 @pytest.fixture
@@ -133,7 +122,7 @@ def servers(world_for_servers, tmp_path) -> Iterator[tuple[int, int]]:
     ]
     try:
         for port, process in zip(ports, processes, strict=True):
-            _wait_until_up(port, process)
+            wait_until_healthy(f"http://127.0.0.1:{port}", process, STARTUP_SECONDS)
         yield ports
     finally:
         for process in processes:
@@ -144,21 +133,6 @@ def servers(world_for_servers, tmp_path) -> Iterator[tuple[int, int]]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-
-
-def _wait_until_up(port: int, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"the server on {port} stopped: {process.stderr.read().decode()}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:
-                if answer.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"the server on {port} did not answer within {STARTUP_SECONDS} s")
 
 
 @pytest.mark.servers
