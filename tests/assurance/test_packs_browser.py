@@ -73,7 +73,8 @@ def test_manager_reads_trends_and_makes_a_pack_inspector_reads_it(
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill("ines")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
     page.goto(f"{live_server.url}/")
     assert "/accounts/two-factor/" in page.url
     page.get_by_label("6-digit code from your authenticator app").fill(

@@ -195,7 +195,8 @@ def test_login_and_two_factor_pages_are_accessible(page, live_server, world):
     problems = page_problems(page, "login")
     page.get_by_label("Username").fill("manager")
     page.get_by_label("Password").fill("not the password")
-    page.get_by_role("button", name="Sign in").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
     assert page.get_by_role("alert").is_visible()
     problems += page_problems(page, "login with an error")
     page.get_by_label("Password").fill(PASSWORD)
@@ -203,7 +204,8 @@ def test_login_and_two_factor_pages_are_accessible(page, live_server, world):
     page.wait_for_url(f"{live_server.url}/accounts/two-factor/**")
     problems += page_problems(page, "two-factor set-up")
     page.get_by_label("6-digit code from your authenticator app").fill("12")
-    page.get_by_role("button", name="Verify").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Verify").click()
     problems += page_problems(page, "two-factor with an error")
     for problem in problems:
         print(problem)

@@ -164,7 +164,8 @@ def test_the_person_answers_by_tapping_two_faces(browser, live_server, world, st
     context = browser.new_context(viewport=WIDTHS["tablet"], locale="en-GB")
     page = context.new_page()
     _login(page, live_server, "sam")
-    page.get_by_role("link", name="How was my week?").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="How was my week?").click()
     items = page.locator("fieldset.space-item")
     assert items.count() == 2
     for i in range(items.count()):

@@ -35,7 +35,8 @@ def test_worker_records_the_morning_routine_on_a_phone(page, live_server, world,
     record = page.get_by_role("link", name="Record morning routine")
     box = record.bounding_box()
     assert box["height"] >= 48 and box["width"] >= 300
-    record.click()
+    with page.expect_navigation():
+        record.click()
     problems += page_problems(page, "routine form")
     # Used in another order than agreed: the shower first. Ticking numbers the steps.
     page.get_by_role("checkbox", name="Shower, later").check()

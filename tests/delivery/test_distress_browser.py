@@ -60,7 +60,8 @@ def test_distress_and_house_handover_pages_on_a_phone(page, live_server, world):
     record = DistressRecord.objects.order_by("-id").first()
     assert record.routine_step == shower and record.intensity == 3
     problems += page_problems(page, "distress detail")
-    page.get_by_role("link", name="Start an incident from this").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Start an incident from this").click()
     problems += page_problems(page, "incident from distress")
     for url, name in (
         (f"/people/{person}/distress/", "list"),
@@ -73,7 +74,8 @@ def test_distress_and_house_handover_pages_on_a_phone(page, live_server, world):
     # The house handover: one tap from the shift view, one to save.
     page.goto(f"{live_server.url}/shift/")
     problems += page_problems(page, "shift view with the house panel")
-    page.get_by_role("link", name="Elm House: the whole shift and its handover").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Elm House: the whole shift and its handover").click()
     problems += page_problems(page, "house handover")
     page.get_by_label("How the shift went in the house").fill("Calm. Sam upset by the fan.")
     page.get_by_label("For the next shift").fill("Keep the fan off at breakfast.")
