@@ -121,7 +121,16 @@ TEMPLATES = [
                 "coplan.notifications.context_processors.unread",
             ],
         },
-    }
+    },
+    # The shift view's body (coplan/delivery/jinja.py says why): only `.jinja` files, asked
+    # for by name through this engine.
+    {
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "coplan.delivery.jinja.environment"},
+    },
 ]
 
 # Database: SQLite in WAL mode by default; DATABASE_URL for PostgreSQL.

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from coplan.access import rules as access
 from coplan.access.rules import Action
 from coplan.accounts.models import User
-from coplan.delivery import forms, selectors, services
+from coplan.delivery import forms, jinja, selectors, services
 from coplan.delivery.models import RoutineChecklist
 from coplan.lib.errors import Conflict
 from coplan.lib.forms import form_errors_from
@@ -33,19 +33,16 @@ def shift(request: HttpRequest) -> HttpResponse:
         selectors.briefing_for_booking(access.get_briefing_for_user(request, b.pk).booking)
         for b in data.briefing_due
     ]
-    return render(
-        request,
-        "delivery/shift.html",
-        {
-            "shift": data,
-            # Later stages add to the top of the shift (risk: missed travel check-ins).
-            "shift_people": [p.person for p in data.people],
-            "briefings": briefings,
-            "today": timezone.localdate(),
-            "now_time": timezone.localtime().time(),
-            "finish_form": forms.ChecklistFinishForm(),
-        },
-    )
+    context = {
+        "shift": data,
+        # Later stages add to the top of the shift (risk: missed travel check-ins).
+        "shift_people": [p.person for p in data.people],
+        "briefings": briefings,
+        "today": timezone.localdate(),
+        "finish_form": forms.ChecklistFinishForm(),
+    }
+    body = jinja.render_to_string("delivery/_shift_body.jinja", context, request)
+    return render(request, "delivery/shift.html", {**context, "body": body})
 
 
 @login_required
@@ -162,7 +159,8 @@ def _checklist_fragment(
         "finish_form": finish_form or forms.ChecklistFinishForm(),
         "finished": finished,
     }
-    return render(request, "delivery/_checklist.html", context, status=status)
+    html = jinja.render_to_string("delivery/_checklist.jinja", context, request)
+    return HttpResponse(html, status=status)
 
 
 def _is_htmx(request: HttpRequest) -> bool:
