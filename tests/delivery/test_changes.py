@@ -249,3 +249,18 @@ def test_confirming_twice_while_nothing_changed_is_one_acknowledgement(world, da
         again = services.briefing_acknowledge(booking=day_shift, by=world.agency_later)
     assert first.pk == again.pk
     assert BriefingAcknowledgement.objects.count() == 1
+
+
+def test_last_recorded_is_the_latest_record_of_any_kind_by_this_worker(world):
+    with clock(today_at(6)):
+        _note(world, world.worker)
+    with clock(today_at(9, 15)):
+        services.handover_note_create(
+            person=world.person, summary="Calm.", idempotency_key=uuid.uuid4(), by=world.worker
+        )
+    with clock(today_at(11)):
+        _note(world, world.team_leader, "Someone else's note does not count.")
+    found = selectors.last_recorded(world.worker, [world.person.pk, world.person_b.pk])
+    assert found == {world.person.pk: today_at(9, 15)}
+    assert found[world.person.pk].tzinfo is not None
+    assert selectors.last_recorded(world.worker, []) == {}
