@@ -423,7 +423,7 @@ def get_briefing_for_user(request: HttpRequest, booking_id: int, *, log: bool = 
         .order_by("given_name", "family_name")
     )
     if log and _is_read(request):
-        AccessLog.objects.bulk_create(
+        AccessLog.objects.write(
             AccessLog(
                 user=user,
                 person=p,
@@ -562,9 +562,10 @@ def log_read(
     action: str = AccessLog.Action.VIEW,
     path: str = "",
 ) -> AccessLog:
-    return AccessLog.objects.create(
-        user=user, person=person, what=what[:200], action=action, path=path[:500]
+    (row,) = AccessLog.objects.write(
+        [AccessLog(user=user, person=person, what=what[:200], action=action, path=path[:500])]
     )
+    return row
 
 
 def may_somewhere(user: User, action: Action) -> bool:
@@ -658,7 +659,7 @@ def get_house_for_user(
         .order_by("given_name", "family_name")
     )
     if log and _is_read(request):
-        AccessLog.objects.bulk_create(
+        AccessLog.objects.write(
             AccessLog(
                 user=user,
                 person=p,
@@ -685,7 +686,7 @@ def log_service_read(request: HttpRequest, service: Service, what: str) -> None:
     if not _is_read(request):
         return
     people = Person.objects.filter(service=service, is_active=True).only("pk")
-    AccessLog.objects.bulk_create(
+    AccessLog.objects.write(
         AccessLog(
             user=user_of(request),
             person=p,

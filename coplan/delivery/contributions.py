@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coplan.access.rules import Action
-from coplan.accounts.models import Membership, Service, ShiftBooking
+from coplan.accounts.models import Membership, ShiftBooking
 from coplan.delivery import distress, house
 from coplan.delivery.models import BriefingAcknowledgement
 from coplan.lib.contributions import Panel, TodayRow, TodaySection, contribute
@@ -80,13 +80,13 @@ def distress_trend(*, person: Person, caps: frozenset[Action], **_: Any) -> Pane
 def latest_house_handover(*, people: list[Person], **_: Any) -> Panel | None:
     """The next shift reads the outgoing worker's house note first (after any missed travel
     check-in, which needs acting on at once)."""
-    service_ids = sorted({p.service_id for p in people})
-    if not service_ids:
+    services = sorted({p.service for p in people}, key=lambda s: (s.name, s.pk))
+    if not services:
         return None
     return Panel(
         "delivery/house_shift_top.html",
         {
-            "house_handovers": house.shown_on_shift(service_ids),
-            "house_services": list(Service.objects.filter(pk__in=service_ids).order_by("name")),
+            "house_handovers": house.shown_on_shift([s.pk for s in services]),
+            "house_services": services,
         },
     )

@@ -230,8 +230,16 @@ def shift_for_user(user: User, *, path: str = "", now: datetime | None = None) -
     if bookings:
         people_qs = people_qs.filter(service_id__in={b.service_id for b in bookings})
     people = list(
-        people_qs.select_related(None)
-        .only("id", "given_name", "family_name", "preferred_name", "service_id")
+        people_qs.select_related("service")
+        .only(
+            "id",
+            "given_name",
+            "family_name",
+            "preferred_name",
+            "service_id",
+            "service__name",
+            "service__organisation_id",
+        )
         .prefetch_related(
             Prefetch(
                 "communication_needs",
@@ -289,7 +297,7 @@ def shift_for_user(user: User, *, path: str = "", now: datetime | None = None) -
     _mark_changes(user, by_person)
     contributed = gather("delivery.timeline", people=people, now=moment)
     items = clock_items(list(by_person.values()), contributed, moment)
-    AccessLog.objects.bulk_create(
+    AccessLog.objects.write(
         [
             AccessLog(
                 user=user, person=p, what="Shift view", action=AccessLog.Action.VIEW, path=path

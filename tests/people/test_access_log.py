@@ -178,3 +178,29 @@ def test_access_log_link_shows_only_to_those_who_may_open_it(world, role, shown)
     assert (reverse("people:access_log", args=[world.person.pk]) in response.content.decode()) == (
         shown
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_logging_a_read_leaves_the_connection_as_it_found_it(world):
+    """On PostgreSQL a read's log rows commit without waiting for the disk: that setting is
+    for their own transaction only, never the next statement's, and a write that logs a read
+    inside its own transaction keeps its full durability."""
+    from django.db import connection, transaction
+
+    def synchronous_commit() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return cursor.fetchone()[0]
+
+    rows = AccessLog.objects.write(
+        [AccessLog(user=world.worker, person=world.person, what="Shift view") for _ in range(2)]
+    )
+    assert [r.pk is not None for r in rows] == [True, True]
+    assert AccessLog.objects.filter(what="Shift view").count() == 2
+    assert AccessLog.objects.write([]) == []
+    if connection.vendor != "postgresql":
+        return
+    assert synchronous_commit() == "on"
+    with transaction.atomic():
+        AccessLog.objects.write([AccessLog(user=world.worker, person=world.person, what="x")])
+        assert synchronous_commit() == "on"
