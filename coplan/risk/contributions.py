@@ -40,7 +40,7 @@ def risk_summary(*, person: Person, caps: frozenset[Action], **_: Any) -> Panel 
 @contribute("delivery.shift_top", order=10)
 def missed_check_ins(*, people: list[Person], **_: Any) -> Panel | None:
     """Missed travel check-ins come first on the shift view, with the agreed action."""
-    missed = selectors.missed_check_ins(Person.objects.filter(pk__in=[p.pk for p in people]))
+    missed = selectors.missed_check_ins([p.pk for p in people])
     if not missed:
         return None
     return Panel("risk/_shift_missed.html", {"missed": missed})

@@ -224,9 +224,10 @@ def plan_page(plan: RiskPlan) -> PlanPage:
     )
 
 
-def missed_check_ins(people: QuerySet[Person]) -> list[TravelCheckIn]:
+def missed_check_ins(people: QuerySet[Person] | list[int]) -> list[TravelCheckIn]:
     """Check-ins past their grace time, not made, while the person is still out: the
-    alert staff must act on, with the stage's agreed safeguard action."""
+    alert staff must act on, with the stage's agreed safeguard action. `people` is a
+    queryset or their ids (a list plans faster on PostgreSQL than a join to it)."""
     return list(
         TravelCheckIn.objects.filter(
             log__person__in=people,

@@ -252,6 +252,12 @@ def test_demo_at_0745_daniels_morning_routine_comes_first_for_sarah(db):
     assert (first.person.given_name, first.title) == ("Daniel", "Morning routine")
     assert first.state == "next"
     assert {ps.person.service.name for ps in shift.people} == {"Elm House"}
+    # Daniel's plan changed 18 days ago, not this week: nothing on his card is "new".
+    daniel = next(ps for ps in shift.people if ps.person.given_name == "Daniel")
+    routines = {v.element.name: v.number for v in daniel.versions if v.element.kind == "routine"}
+    assert routines["Morning routine"] == 2
+    assert all(v.reached_staff_at == v.effective_from for v in daniel.versions)
+    assert daniel.changed == []
 
 
 def test_activity_form_offers_the_options_and_alternatives_as_choices(world, plan):

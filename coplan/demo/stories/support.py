@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from django.db.models import F
 from django.utils import timezone
 
 from coplan.accounts.models import Organisation, User
@@ -58,6 +59,19 @@ def seed(*, org: Organisation, people: dict[str, Person], staff: dict[str, User]
         _priya(people["priya"], leader)
     if "marcus" in people and not people["marcus"].staff_instructions.exists():
         _marcus(people["marcus"], leader)
+    for person in people.values():
+        _made_before_in_force(person)
+
+
+def _made_before_in_force(person: Person) -> None:
+    """The demo makes every version today; in its story each was written the day before it
+    came in force. Without this the shift view would show a worker every version as "new
+    or changed in the last week" (a version reaches staff when it is made or comes in
+    force, whichever is later)."""
+    for kind in services.KINDS.values():
+        kind.version_model.objects.filter(
+            **{f"{kind.element_field}__person": person}, created_at__gt=F("effective_from")
+        ).update(created_at=F("effective_from") - timedelta(days=1))
 
 
 OLD_STEPS = [
@@ -191,6 +205,7 @@ def _daniel(dan: Person, leader: User) -> None:
         title="Light, water and noise",
         text="Use the lamp, not the big light. Shower water warm, not hot. Bathroom fan off.",
         decisions=[new],
+        effective_from=_days_ago(DANIEL_V2_STARTS, 20),
         by=leader,
     )
     services.instruction_create(
@@ -200,6 +215,7 @@ def _daniel(dan: Person, leader: User) -> None:
         text="Short sentences, one step at a time, then wait. If Dan goes quiet and rocks, "
         "step back and offer music.",
         decisions=[new],
+        effective_from=_days_ago(DANIEL_V2_STARTS, 20),
         by=leader,
     )
 
@@ -266,6 +282,7 @@ def _priya(priya: Person, leader: User) -> None:
         text="Ask once, with the picture card, and give time. Repeated questions feel like "
         "pressure and Priya will say no.",
         decisions=[decision],
+        effective_from=_days_ago(PRIYA_RHYTHM_STARTS, 10),
         by=leader,
     )
 
@@ -285,5 +302,6 @@ def _marcus(marcus: Person, leader: User) -> None:
         text="Before any trip, Marcus tells you the route and the check-in points in his own "
         "words. Praise what he gets right; prompt only what he misses.",
         decisions=[decision],
+        effective_from=min(decision.agreed_at or timezone.now(), timezone.now()),
         by=leader,
     )
