@@ -16,8 +16,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, DateField, F, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    F,
+    Field,
+    IntegerField,
+    Model,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.constants import LOOKUP_SEP
 from django.utils import timezone
 
 from coplan.accounts.models import Service
@@ -94,9 +107,20 @@ class Period:
                 current = (current + timedelta(days=32)).replace(day=1)
         return found
 
-    def trunc(self, field_name: str):
-        kind = TruncWeek if self.bucket == "week" else TruncMonth
-        return kind(field_name, output_field=DateField())
+    def bucket_index(self, field_name: str, *, moments: bool = True) -> Case:
+        """Which of `buckets()` a row falls in (its position), by comparing the field with
+        each bucket's first day (or, for a date and time, its first moment here). Plain
+        comparisons the database makes itself: SQLite truncates a date with time zones by
+        calling back into Python once a row, which over years of records is most of the
+        time a trend takes."""
+        starts = self.buckets()
+        whens = []
+        for i, following in enumerate(starts[1:]):
+            bound: date | datetime = following
+            if moments:
+                bound = timezone.make_aware(datetime.combine(following, time.min))
+            whens.append(When(**{f"{field_name}__lt": bound}, then=Value(i)))
+        return Case(*whens, default=Value(len(starts) - 1), output_field=IntegerField())
 
 
 @dataclass(frozen=True)
@@ -206,20 +230,27 @@ def counts_by(
 ) -> dict[str, dict[date, int]]:
     """{line label: {bucket: count}}, grouped and counted in the database."""
     names = ["b"] + ([label] if label else [])
+    moments = isinstance(_field_at(queryset.model, date_field), DateTimeField)
     rows = (
-        queryset.annotate(b=period.trunc(date_field))
+        queryset.annotate(b=period.bucket_index(date_field, moments=moments))
         .values(*names)
         .annotate(n=value if value is not None else Count("id"))
         .order_by()
     )
+    buckets = period.buckets()
     found: dict[str, dict[date, int]] = {}
     for row in rows:
-        bucket = row["b"]
-        if isinstance(bucket, datetime):
-            bucket = timezone.localdate(bucket) if timezone.is_aware(bucket) else bucket.date()
         key = str(row[label]) if label else ""
-        found.setdefault(key, {})[bucket] = int(row["n"] or 0)
+        found.setdefault(key, {})[buckets[row["b"]]] = int(row["n"] or 0)
     return found
+
+
+def _field_at(model: type[Model], path: str) -> Field:
+    """The field a lookup path such as "session__occurred_at" ends at."""
+    *relations, name = path.split(LOOKUP_SEP)
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    return model._meta.get_field(name)
 
 
 def lines_from(
