@@ -17,18 +17,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
-    Case,
     Count,
+    DateField,
     DateTimeField,
     F,
     Field,
+    Func,
     IntegerField,
     Model,
     Q,
     QuerySet,
     Sum,
-    Value,
-    When,
 )
 from django.db.models.constants import LOOKUP_SEP
 from django.utils import timezone
@@ -107,20 +106,38 @@ class Period:
                 current = (current + timedelta(days=32)).replace(day=1)
         return found
 
-    def bucket_index(self, field_name: str, *, moments: bool = True) -> Case:
+    def bucket_index(self, field_name: str, *, moments: bool = True) -> BucketIndex:
         """Which of `buckets()` a row falls in (its position), by comparing the field with
-        each bucket's first day (or, for a date and time, its first moment here). Plain
-        comparisons the database makes itself: SQLite truncates a date with time zones by
-        calling back into Python once a row, which over years of records is most of the
-        time a trend takes."""
-        starts = self.buckets()
-        whens = []
-        for i, following in enumerate(starts[1:]):
-            bound: date | datetime = following
-            if moments:
-                bound = timezone.make_aware(datetime.combine(following, time.min))
-            whens.append(When(**{f"{field_name}__lt": bound}, then=Value(i)))
-        return Case(*whens, default=Value(len(starts) - 1), output_field=IntegerField())
+        the first day (for a date and time, the first moment here) of each bucket after."""
+        # Each bucket's end; every row is in the period, so the last is the day after it.
+        following = [*self.buckets()[1:], self.end + timedelta(days=1)]
+        if moments:
+            bounds = [timezone.make_aware(datetime.combine(d, time.min)) for d in following]
+            return BucketIndex(F(field_name), bounds=bounds, bound_field=DateTimeField())
+        return BucketIndex(F(field_name), bounds=following, bound_field=DateField())
+
+
+class BucketIndex(Func):
+    """CASE WHEN value < first bound THEN 0 WHEN value < second bound THEN 1 ... END: plain
+    comparisons the database makes itself. SQLite truncates a date with time zones by calling
+    back into Python once a row, which over years of records was most of a trend's time; and
+    written out as Django's Case and When, the dozens of comparisons cost more to compile
+    than to run."""
+
+    output_field = IntegerField()
+
+    def __init__(self, expression, *, bounds: list, bound_field: Field) -> None:
+        super().__init__(expression)
+        self.bounds = bounds
+        self.bound_field = bound_field
+
+    def as_sql(self, compiler, connection, **extra):
+        value, value_params = compiler.compile(self.source_expressions[0])
+        whens, params = [], []
+        for i, bound in enumerate(self.bounds):
+            whens.append(f"WHEN {value} < %s THEN {i}")
+            params += [*value_params, self.bound_field.get_db_prep_value(bound, connection)]
+        return f"CASE {' '.join(whens)} ELSE {len(self.bounds) - 1} END", params
 
 
 @dataclass(frozen=True)
@@ -232,10 +249,7 @@ def counts_by(
     names = ["b"] + ([label] if label else [])
     moments = isinstance(_field_at(queryset.model, date_field), DateTimeField)
     rows = (
-        # Compared through an alias: each comparison with the field itself would find its
-        # way through the relations again, dozens of times a query.
-        queryset.annotate(bucket_at=F(date_field))
-        .annotate(b=period.bucket_index("bucket_at", moments=moments))
+        queryset.annotate(b=period.bucket_index(date_field, moments=moments))
         .values(*names)
         .annotate(n=value if value is not None else Count("id"))
         .order_by()
