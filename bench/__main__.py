@@ -208,6 +208,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scan-people", type=int, default=5000, help="0 to leave the scan out")
     parser.add_argument("--no-pdf", action="store_true", help="leave the PDF out (slow)")
     parser.add_argument("--no-cache", action="store_true", help="build the data afresh")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="measure only the figures whose label contains one of these comma-separated words "
+        "(e.g. 'pack' or 'shift,dashboard'); all of them by default",
+    )
     args = parser.parse_args(argv)
     sizes = sorted({int(y) for y in args.years.split(",")})
 
@@ -344,31 +350,27 @@ def _measure_all(world, years: int, args) -> list[Result]:
     def pack_pdf() -> None:
         packs.render_pdf(pack)
 
-    found = [
-        _measure(
-            SHIFT_ONE,
-            years,
-            page(solo, "/shift/"),
-            lambda: handsql.shift(solo_person.service_id),
-        ),
-        _measure(
-            SHIFT_HOUSE, years, page(house, "/shift/"), lambda: handsql.shift(person.service_id)
-        ),
-        _measure(WRITE, years, write, lambda: handsql.write(person.pk, world.worker.pk)),
-        _measure(TODAY, years, page(manager, "/"), lambda: handsql.today_page(world.manager.pk)),
-        _measure(QUALITY, years, page(quality, "/"), lambda: handsql.today_page(world.manager.pk)),
-        _measure(
-            DASHBOARD,
-            years,
-            page(manager, "/reviews/"),
-            lambda: handsql.dashboard(world.manager.pk),
-        ),
-        _measure(PACK_HTML, years, pack_html, lambda: handsql.pack(person.pk, *span)),
+    figures = [
+        (SHIFT_ONE, page(solo, "/shift/"), lambda: handsql.shift(solo_person.service_id)),
+        (SHIFT_HOUSE, page(house, "/shift/"), lambda: handsql.shift(person.service_id)),
+        (WRITE, write, lambda: handsql.write(person.pk, world.worker.pk)),
+        (TODAY, page(manager, "/"), lambda: handsql.today_page(world.manager.pk)),
+        (QUALITY, page(quality, "/"), lambda: handsql.today_page(world.manager.pk)),
+        (DASHBOARD, page(manager, "/reviews/"), lambda: handsql.dashboard(world.manager.pk)),
+        (PACK_HTML, pack_html, lambda: handsql.pack(person.pk, *span)),
     ]
-    if not args.no_pdf:
+    found = [
+        _measure(figure, years, fn, hand) for figure, fn, hand in figures if _chosen(figure, args)
+    ]
+    if not args.no_pdf and _chosen(PACK_PDF, args):
         pack_html()
         found.append(_measure(PACK_PDF, years, pack_pdf))
     return found
+
+
+def _chosen(figure: Figure, args) -> bool:
+    words = [w.strip().lower() for w in args.only.split(",") if w.strip()]
+    return not words or any(w in figure.label.lower() for w in words)
 
 
 def _print_growth(results: list[Result], sizes: list[int]) -> None:
@@ -394,6 +396,8 @@ def _print_fixed_queries(results: list[Result]) -> bool:
     )
     for figure in (SHIFT_ONE, SHIFT_HOUSE, WRITE, TODAY, QUALITY, DASHBOARD, PACK_HTML):
         counts = [r.queries for r in results if r.figure is figure]
+        if not counts:
+            continue
         fixed = len(set(counts)) == 1
         ok &= fixed or figure in (WRITE, TODAY, QUALITY)
         print(f"- {figure.label}: {counts} {'fixed' if fixed else 'GROWS'}")

@@ -22,7 +22,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import (
+    Count,
+    Exists,
+    Func,
+    OuterRef,
+    Q,
+    TextField,
+    Value,
+)
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
 
@@ -220,8 +229,16 @@ def _mondays(start: date, end: date) -> list[date]:
     return weeks
 
 
-def _compute(people: list[Person], start: date, end: date) -> list[PersonIndex]:
-    """The index for these people: ten queries, whatever their number."""
+def _compute(
+    people: list[Person], start: date, end: date, *, every_record: bool = True
+) -> list[PersonIndex]:
+    """The index for these people: ten queries, whatever their number or their history.
+
+    With `every_record=False` (the evidence pack, which shows the figures and the records
+    why), routine and activity records, tens of thousands over a person's years, are counted
+    in the database, not listed: each figure's `records` then leaves them out, except, for a
+    person flagged "described, not delivered", those that did not count (`why`), which take
+    up to three queries more."""
     ids = [p.pk for p in people]
     begin, finish = _bounds(start, end)
     today = timezone.localdate()
@@ -295,75 +312,12 @@ def _compute(people: list[Person], start: date, end: date) -> list[PersonIndex]:
         )
 
     # Practice, support: routine records, activity records, alignment checks.
-    # Plain rows, not model objects: a person's years hold tens of thousands of these.
-    runs = list(
-        RoutineRun.objects.filter(person_id__in=ids, occurred_at__gte=begin, occurred_at__lt=finish)
-        .order_by("occurred_at", "id")
-        .values_list(
-            "id",
-            "person_id",
-            "steps_used",
-            "deviations",
-            "occurred_at",
-            "routine_version_id",
-            "routine_version__routine__name",
-        )
-    )
-    agreed: dict[int, list[int]] = defaultdict(list)
-    for version_id, step_id in (
-        RoutineStep.objects.filter(version_id__in={r[5] for r in runs})
-        .order_by("position", "id")
-        .values_list("version_id", "id")
-    ):
-        agreed[version_id].append(step_id)
-    report = {pid: _url("delivery:report", pid) + f"?start={start}&end={end}" for pid in ids}
-    zone = timezone.get_current_timezone()
-    day_names: dict[date, str] = {}  # a few hundred days behind tens of thousands of records
-    for pk, pid, used, deviations, at, version_id, routine_name in runs:
-        ok = run_follows_plan(used or [], agreed[version_id], deviations)
-        day = at.astimezone(zone).date()
-        day_name = day_names.get(day) or day_names.setdefault(day, f"{day:%d %b}")
-        refs[pid][Domain.SUPPORT]["practice"].append(
-            RecordRef(
-                "routine_run",
-                pk,
-                f"{routine_name}, {day_name}: "
-                + ("as agreed" if ok else "steps out of the agreed order or not explained"),
-                report[pid],
-                ok,
-                day,
-            )
-        )
-    for pk, pid, offered, outcome, chosen, reason, alternative, at in (
-        ActivityRecord.objects.filter(
-            person_id__in=ids, occurred_at__gte=begin, occurred_at__lt=finish
-        )
-        .order_by("occurred_at", "id")
-        .values_list(
-            "id",
-            "person_id",
-            "offered",
-            "outcome",
-            "chosen",
-            "decline_reason",
-            "alternative_offered",
-            "occurred_at",
-        )
-    ):
-        ok = choice_recorded(outcome, chosen, reason, alternative)
-        day = at.astimezone(zone).date()
-        day_name = day_names.get(day) or day_names.setdefault(day, f"{day:%d %b}")
-        refs[pid][Domain.SUPPORT]["practice"].append(
-            RecordRef(
-                "activity",
-                pk,
-                f"{offered}, {day_name}: "
-                + ("choice recorded" if ok else "no choice or alternative recorded"),
-                report[pid],
-                ok,
-                day,
-            )
-        )
+    counted: dict[int, tuple[int, int]] = {}  # person -> (counting for, all), when not listed
+    if every_record:
+        for pid, found in _support_records(ids, start, end).items():
+            refs[pid][Domain.SUPPORT]["practice"].extend(found)
+    else:
+        counted = _support_counts(ids, begin, finish)
     for c in (
         AlignmentCheck.objects.filter(person_id__in=ids, held_at__gte=begin, held_at__lt=finish)
         .select_related("staff")
@@ -470,6 +424,14 @@ def _compute(people: list[Person], start: date, end: date) -> list[PersonIndex]:
             )
         )
 
+    if counted:
+        short = [
+            pid for pid in ids if _support_falls_short(refs[pid][Domain.SUPPORT], counted[pid])
+        ]
+        for pid, found in _support_records(short, start, end).items():
+            # Ahead of the alignment checks, in the order every record would have them.
+            refs[pid][Domain.SUPPORT]["practice"][:0] = [r for r in found if not r.ok]
+
     out = []
     labels = dict(Domain.choices)
     for p in people:
@@ -480,9 +442,13 @@ def _compute(people: list[Person], start: date, end: date) -> list[PersonIndex]:
             for name in ("influence", "practice", "review"):
                 records = mine[name]
                 num_means, den_means = PRACTICE_HOW[key] if name == "practice" else HOW[name]
+                listed = [r for r in records if r.kind not in COUNTED_KINDS] if counted else records
+                ok, total = _tally(listed)
+                if counted and key == Domain.SUPPORT and name == "practice":
+                    ok, total = ok + counted[p.pk][0], total + counted[p.pk][1]
                 figures[name] = Figure(
-                    numerator=sum(r.ok for r in records),
-                    denominator=len(records),
+                    numerator=ok,
+                    denominator=total,
                     numerator_means=num_means,
                     denominator_means=den_means,
                     records=records,
@@ -502,15 +468,184 @@ def _compute(people: list[Person], start: date, end: date) -> list[PersonIndex]:
     return out
 
 
-def person_index(person: Person, start: date, end: date) -> PersonIndex:
-    """One person's index over the period."""
-    return _compute([person], start, end)[0]
+COUNTED_KINDS = ("routine_run", "activity")
+
+# Every character Python's str.strip() removes (str.isspace), so that the database strips
+# text as run_follows_plan and choice_recorded do.
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 
 
-def service_index(service: Service, start: date, end: date) -> list[PersonIndex]:
+class _Strip(Func):
+    """TRIM(text, characters): SQLite's name; PostgreSQL calls it BTRIM."""
+
+    function = "TRIM"
+    arity = 2
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, function="BTRIM", **extra)
+
+
+def _blank(field_name: str) -> Exact:
+    """Whether the text is empty once stripped, decided in the database."""
+    return Exact(_Strip(field_name, Value(WHITESPACE)), Value(""))
+
+
+def _tally(records: list[RecordRef]) -> tuple[int, int]:
+    return sum(r.ok for r in records), len(records)
+
+
+def _support_counts(
+    ids: list[int], begin: datetime, finish: datetime
+) -> dict[int, tuple[int, int]]:
+    """Per person, (records counting for, all records) among their routine and activity
+    records in the period, counted in the database: the runs grouped by the steps used, the
+    activity records by whether each part of the choice is written, so the rules above judge
+    a few groups, not every record."""
+    counted = dict.fromkeys(ids, (0, 0))
+
+    def add(pid: int, ok: bool, n: int) -> None:
+        good, total = counted[pid]
+        counted[pid] = (good + (n if ok else 0), total + n)
+
+    runs = list(
+        RoutineRun.objects.filter(person_id__in=ids, occurred_at__gte=begin, occurred_at__lt=finish)
+        .annotate(unexplained=_blank("deviations"))
+        .values_list("person_id", "routine_version_id", "steps_used", "unexplained")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    agreed = _agreed_steps({r[1] for r in runs})
+    # The rules take text; a stand-in says whether there was any.
+    text = {True: "", False: "written"}
+    for pid, version_id, used, unexplained, n in runs:
+        add(pid, run_follows_plan(used or [], agreed[version_id], text[unexplained]), n)
+    for pid, outcome, no_choice, no_reason, no_alternative, n in (
+        ActivityRecord.objects.filter(
+            person_id__in=ids, occurred_at__gte=begin, occurred_at__lt=finish
+        )
+        .annotate(
+            no_choice=_blank("chosen"),
+            no_reason=_blank("decline_reason"),
+            no_alternative=_blank("alternative_offered"),
+        )
+        .values_list("person_id", "outcome", "no_choice", "no_reason", "no_alternative")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        recorded = choice_recorded(outcome, text[no_choice], text[no_reason], text[no_alternative])
+        add(pid, recorded, n)
+    return counted
+
+
+def _support_falls_short(support: dict[str, list[RecordRef]], counted: tuple[int, int]) -> bool:
+    """Whether the person would be flagged in support (with the alignment checks listed)."""
+    ok, total = _tally(support["practice"])
+    ok, total = ok + counted[0], total + counted[1]
+    return (
+        bool(support["influence"]) and bool(total) and round(100 * ok / total) < PRACTICE_THRESHOLD
+    )
+
+
+def _agreed_steps(version_ids: set[int]) -> dict[int, list[int]]:
+    agreed: dict[int, list[int]] = defaultdict(list)
+    for version_id, step_id in (
+        RoutineStep.objects.filter(version_id__in=version_ids)
+        .order_by("position", "id")
+        .values_list("version_id", "id")
+    ):
+        agreed[version_id].append(step_id)
+    return agreed
+
+
+def _support_records(ids: list[int], start: date, end: date) -> dict[int, list[RecordRef]]:
+    """Every routine record, then every activity record, of these people in the period."""
+    found: dict[int, list[RecordRef]] = {pid: [] for pid in ids}
+    if not ids:
+        return found
+    begin, finish = _bounds(start, end)
+    # Plain rows, not model objects: a person's years hold tens of thousands of these.
+    runs = list(
+        RoutineRun.objects.filter(person_id__in=ids, occurred_at__gte=begin, occurred_at__lt=finish)
+        .order_by("occurred_at", "id")
+        .values_list(
+            "id",
+            "person_id",
+            "steps_used",
+            "deviations",
+            "occurred_at",
+            "routine_version_id",
+            "routine_version__routine__name",
+        )
+    )
+    agreed = _agreed_steps({r[5] for r in runs})
+    report = {pid: _url("delivery:report", pid) + f"?start={start}&end={end}" for pid in ids}
+    zone = timezone.get_current_timezone()
+    day_names: dict[date, str] = {}  # a few hundred days behind tens of thousands of records
+    for pk, pid, used, deviations, at, version_id, routine_name in runs:
+        ok = run_follows_plan(used or [], agreed[version_id], deviations)
+        day = at.astimezone(zone).date()
+        day_name = day_names.get(day) or day_names.setdefault(day, f"{day:%d %b}")
+        found[pid].append(
+            RecordRef(
+                "routine_run",
+                pk,
+                f"{routine_name}, {day_name}: "
+                + ("as agreed" if ok else "steps out of the agreed order or not explained"),
+                report[pid],
+                ok,
+                day,
+            )
+        )
+    for pk, pid, offered, outcome, chosen, reason, alternative, at in (
+        ActivityRecord.objects.filter(
+            person_id__in=ids, occurred_at__gte=begin, occurred_at__lt=finish
+        )
+        .order_by("occurred_at", "id")
+        .values_list(
+            "id",
+            "person_id",
+            "offered",
+            "outcome",
+            "chosen",
+            "decline_reason",
+            "alternative_offered",
+            "occurred_at",
+        )
+    ):
+        ok = choice_recorded(outcome, chosen, reason, alternative)
+        day = at.astimezone(zone).date()
+        day_name = day_names.get(day) or day_names.setdefault(day, f"{day:%d %b}")
+        found[pid].append(
+            RecordRef(
+                "activity",
+                pk,
+                f"{offered}, {day_name}: "
+                + ("choice recorded" if ok else "no choice or alternative recorded"),
+                report[pid],
+                ok,
+                day,
+            )
+        )
+    return found
+
+
+def person_index(
+    person: Person, start: date, end: date, *, every_record: bool = True
+) -> PersonIndex:
+    """One person's index over the period (`every_record`: see `_compute`)."""
+    return _compute([person], start, end, every_record=every_record)[0]
+
+
+def service_index(
+    service: Service, start: date, end: date, *, every_record: bool = True
+) -> list[PersonIndex]:
     """The index of everyone supported in the service over the period, people flagged
     "described, not delivered" first, then by name."""
-    return index_for_services([service], start, end)[service.pk]
+    return index_for_services([service], start, end, every_record=every_record)[service.pk]
 
 
 @dataclass(frozen=True)
@@ -550,7 +685,7 @@ def percent(pair: tuple[int, int]) -> int | None:
 
 
 def index_for_services(
-    services: list[Service], start: date, end: date
+    services: list[Service], start: date, end: date, *, every_record: bool = True
 ) -> dict[int, list[PersonIndex]]:
     """The index of everyone in these services, by service, flagged people first: the same
     number of queries for one service or many."""
@@ -560,7 +695,7 @@ def index_for_services(
         .order_by("given_name", "family_name", "id")
     )
     out: dict[int, list[PersonIndex]] = {s.pk: [] for s in services}
-    for found in _compute(people, start, end):
+    for found in _compute(people, start, end, every_record=every_record):
         out[found.service_id].append(found)
     for rows in out.values():
         rows.sort(key=lambda i: (not i.flagged, i.name))

@@ -370,11 +370,13 @@ def index_section(ps: PackScope) -> Section:
     practice and review discipline side by side, never blended, each with how it was counted;
     people whose plan is described but not delivered are named first."""
     start, end = ps.period.start, ps.period.end
+    # The pack shows the figures and the records why, not every record behind them.
     if ps.person is not None:
-        people = [index.person_index(ps.person, start, end)]
+        people = [index.person_index(ps.person, start, end, every_record=False)]
     else:
         people = sorted(
-            index.service_index(ps.service, start, end), key=lambda p: (not p.flagged, p.name)
+            index.service_index(ps.service, start, end, every_record=False),
+            key=lambda p: (not p.flagged, p.name),
         )
     return Section(
         key="index",

@@ -96,6 +96,44 @@ def test_index_figures_equal_hand_computed_values(world, plan, period):
         f"/decisions/{no_words.pk}/" in r.url and not r.ok for r in support.influence.records
     )
 
+    # Counted in the database, as the evidence pack does: the same figures, the same why.
+    counted = coindex.person_index(world.person, start, end, every_record=False)
+    assert _figures(counted) == _figures(found)
+    assert counted.why == found.why
+    assert not any(
+        r.kind == "routine_run" and r.ok for r in counted.domain(Domain.SUPPORT).practice.records
+    )
+
+
+def _figures(found: coindex.PersonIndex) -> list[tuple[str, str, int, int]]:
+    return [
+        (d.domain, name, getattr(d, name).numerator, getattr(d, name).denominator)
+        for d in found.domains
+        for name in ("influence", "practice", "review")
+    ]
+
+
+def test_an_alternative_of_only_spaces_and_line_breaks_is_none_whether_listed_or_counted(
+    world, plan, period
+):
+    rhythm = plan["rhythm"]
+    ActivityRecordFactory(  # declined, the alternative left blank: does not count
+        rhythm=rhythm, by=world.worker, outcome="declined", alternative_offered=" \n\t\u00a0"
+    )
+    ActivityRecordFactory(  # declined, an alternative offered: counts
+        rhythm=rhythm, by=world.worker, outcome="declined", alternative_offered="A walk"
+    )
+    listed = coindex.person_index(world.person, *period)
+    counted = coindex.person_index(world.person, *period, every_record=False)
+    practice = listed.domain(Domain.SUPPORT).practice
+    assert (practice.numerator, practice.denominator) == (1, 2)
+    assert _figures(counted) == _figures(listed)
+
+
+def test_whitespace_is_what_python_strips():
+    every = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+    assert sorted(coindex.WHITESPACE) == sorted(every)
+
 
 def _runs(world, routine, ok: int, not_ok: int) -> None:
     for _ in range(ok):

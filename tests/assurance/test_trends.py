@@ -118,6 +118,29 @@ def test_a_long_period_counts_by_month(world, history):
     assert sum(series.lines[0].values) == 6
 
 
+def test_a_record_just_after_local_midnight_counts_in_its_local_week_and_month(world):
+    # 00:30 on 1 July in London is 23:30 on 30 June in UTC: the record belongs to July, and
+    # to the week starting Monday 1 July 2024, as the person's day had it.
+    routine = RoutineFactory(person=world.person, by=world.manager)
+    routine.versions.update(effective_from=at(date(2024, 6, 1)))
+    for day, hour in ((date(2024, 6, 30), 23), (date(2024, 7, 1), 0)):
+        RoutineRunFactory(
+            routine=routine,
+            by=world.worker,
+            outcome="refused",
+            occurred_at=timezone.make_aware(datetime.combine(day, time(hour, 30))),
+        )
+    scope = trends.Scope.of(world.person)
+    monthly = trends.one_trend(
+        "refusals", scope, trends.Period(date(2024, 4, 1), date(2024, 12, 31))
+    )
+    assert monthly.buckets[2:4] == [date(2024, 6, 1), date(2024, 7, 1)]
+    assert monthly.lines[0].values[2:4] == [1, 1]
+    weekly = trends.one_trend("refusals", scope, trends.Period(date(2024, 6, 24), date(2024, 7, 7)))
+    assert weekly.buckets == [date(2024, 6, 24), date(2024, 7, 1)]
+    assert weekly.lines[0].values == [1, 1]
+
+
 def test_every_series_counts_in_a_fixed_number_of_queries(
     world, history, django_assert_num_queries
 ):
