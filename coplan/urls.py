@@ -21,4 +21,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler403 = "coplan.accounts.views.permission_denied"
+handler404 = "coplan.accounts.views.page_not_found"
 handler500 = "coplan.accounts.views.server_error"

@@ -24,6 +24,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from coplan.access import rules as access
+from coplan.access.middleware import API_PREFIX, refusal
 from coplan.access.models import AccessLog
 from coplan.accounts.models import User
 from coplan.people.models import Person
@@ -113,12 +114,13 @@ class TabletModeMiddleware:
             return self.get_response(request)
         now = timezone.now()
         seen = request.session.get(SESSION_SEEN)
+        api = request.path.startswith(API_PREFIX)
         if seen and (now - datetime.fromisoformat(seen)).total_seconds() > IDLE_MINUTES * 60:
             tablet_end(request, why=f"no use for {IDLE_MINUTES} minutes")
-            return redirect("login")
+            return refusal(request, "Sign in again.", status=401) if api else redirect("login")
         if not _allowed(request, person_id):
-            if request.method in access.READ_METHODS:
+            if request.method in access.READ_METHODS and not api:
                 return redirect(SPACE_HOME)
-            return HttpResponseForbidden(REFUSED)
+            return refusal(request, REFUSED) if api else HttpResponseForbidden(REFUSED)
         request.session[SESSION_SEEN] = now.isoformat()
         return self.get_response(request)

@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from coplan.accounts import outage, services
 from coplan.accounts.client import client_ip
 from coplan.accounts.forms import LoginForm, PasswordResetRequestForm, TokenForm
+from coplan.lib.errors import error_body
 
 
 @require_GET
@@ -40,6 +41,25 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if isinstance(sys.exc_info()[1], outage.DATABASE_ERRORS):
         return outage.database_unavailable(request)
     return defaults.server_error(request)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler403: under /api/ (a refusal raised outside the API's own handlers, such as an
+    unknown API version) the JSON error shape; elsewhere the 403 page."""
+    if request.path.startswith("/api/"):
+        message = str(exception) or "Your role does not allow this."
+        return JsonResponse(error_body("forbidden", message), status=403)
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: under /api/ the JSON error shape (an API client cannot read the 404
+    page); elsewhere the 404 page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            error_body("not_found", "No such API endpoint, or no record you can see."), status=404
+        )
+    return defaults.page_not_found(request, exception)
 
 
 class LoginView(auth_views.LoginView):

@@ -271,13 +271,7 @@ def trends_section(ps: PackScope) -> Section:
         category=OUTCOMES,
         template="assurance/pack/_trends.html",
         context={
-            "charts": [
-                {
-                    "series": s,
-                    "svg": "" if s.is_empty else charts.series_svg(s, chart_id=f"pack-{s.key}"),
-                }
-                for s in series
-            ],
+            "charts": [charts.chart(s, chart_id=f"pack-{s.key}") for s in series],
             "period": ps.period,
         },
     )

@@ -274,6 +274,19 @@ def _summary(kind: str, record: Any) -> list[str]:
     return []
 
 
+def _plan_of(kind: str, record: Any) -> str:
+    """The part of the plan the record is checked against ("" where it names none)."""
+    if kind == "routine_run":
+        return str(record.routine_version)
+    if kind == "activity":
+        return str(record.rhythm_version) if record.rhythm_version_id else ""
+    if kind == "incident":
+        return record.plan_element
+    if kind == "practice":
+        return f"{record.plan}, {record.route}"
+    return ""
+
+
 @dataclass
 class CheckLine:
     key: str
@@ -289,6 +302,7 @@ class SampledRecord:
     record: Any
     summary: list[str]
     lines: list[CheckLine]
+    plan: str = ""
 
 
 def _records(kind: str, ids: list[int]) -> dict[int, Any]:
@@ -302,7 +316,7 @@ def _records(kind: str, ids: list[int]) -> dict[int, Any]:
     elif kind == "incident":
         qs = qs.select_related("routine_version__routine", "rhythm_version__rhythm")
     elif kind == "practice":
-        qs = qs.annotate(
+        qs = qs.select_related("plan").annotate(
             result_count=Count("results", distinct=True),
             competency_count=Count("stage__competencies", distinct=True),
         )
@@ -328,6 +342,7 @@ def sample_records(check: SpotCheck) -> list[SampledRecord]:
                 kind_label=kind.label,
                 record=record,
                 summary=_summary(item.record_kind, record) if record is not None else [],
+                plan=_plan_of(item.record_kind, record) if record is not None else "",
                 lines=[
                     CheckLine(key, CHECKS[key], suggested.get(key), item.results.get(key))
                     for key in kind.checks

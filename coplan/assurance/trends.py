@@ -28,8 +28,10 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
+    Value,
 )
 from django.db.models.constants import LOOKUP_SEP
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from coplan.accounts.models import Service
@@ -307,6 +309,12 @@ def decision_markers(scope: Scope, period: Period, *cited_through: str) -> list[
     return markers
 
 
+def _called(path: str):
+    """Person.called in SQL: the preferred name, else the first name, so a line is labelled
+    with the name the person goes by, as the decisions marked on it are."""
+    return Coalesce(NullIf(F(f"{path}__preferred_name"), Value("")), F(f"{path}__given_name"))
+
+
 def _series(key: str, title: str, y_label: str, period: Period, lines, markers) -> Series:
     return Series(
         key=key,
@@ -329,7 +337,7 @@ def refusals_per_routine(scope: Scope, period: Period) -> Series:
     runs = RoutineRun.objects.filter(scope.q(), period.moments("occurred_at"), outcome="refused")
     label = "routine_version__routine__name"
     if scope.person is None:
-        runs = runs.annotate(who=F("person__given_name"))
+        runs = runs.annotate(who=_called("person"))
         counts = counts_by(runs, period, "occurred_at", "who")
     else:
         counts = counts_by(runs, period, "occurred_at", label)

@@ -55,7 +55,6 @@ def test_tablet_shows_only_that_persons_space(world, priya):
         lambda w, p: reverse("delivery:shift"),
         lambda w, p: reverse("notifications:list"),
         lambda w, p: "/admin/",
-        lambda w, p: "/api/v1/people/",
     ],
 )
 def test_every_other_page_is_sent_back_to_the_space(world, priya, url):
@@ -63,6 +62,13 @@ def test_every_other_page_is_sent_back_to_the_space(world, priya, url):
     response = client.get(url(world, priya))
     assert response.status_code == 302
     assert response["Location"] == reverse("space:home")
+
+
+def test_the_api_refuses_a_tablet_in_json(world, priya):
+    client, _ = _start(world, priya)
+    response = client.get("/api/v1/people/")
+    assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"
 
 
 def test_a_write_elsewhere_is_refused(world, priya):

@@ -52,6 +52,12 @@ def test_the_demo_has_alignment_and_spot_checks_and_runs_twice(demo):
     )
     assert FollowUp.objects.filter(done_at__isnull=True).count() >= 2
     assert SpotCheck.objects.filter(status="done").count() == 3
+    # Each with real records observed and answered: no "0 of 0" beside its findings.
+    for check in SpotCheck.objects.all():
+        items = list(check.items.all())
+        assert len(items) == check.sample_size, check.period_start
+        assert all(item.results and item.checked_at for item in items)
+        assert check.findings and check.drawn_at.date() > check.period_end
     before = (checks.count(), SpotCheck.objects.count(), FollowUp.objects.count())
     call_command("seed_demo", verbosity=0)
     assert (

@@ -220,3 +220,50 @@ def test_a_manager_grants_access_on_the_web_and_others_cannot(world):
     past = world.client_for(world.manager).post(url, {**data, "until": "2020-01-01"})
     assert "cannot be in the past" in past.content.decode()
     assert InspectorGrant.objects.count() == 1
+
+
+def _json_refusal(response, status: int, code: str) -> dict:
+    assert response.status_code == status, response.content
+    assert response["Content-Type"].startswith("application/json"), response.content[:80]
+    body = response.json()
+    assert body["code"] == code and body["message"]
+    return body
+
+
+def test_the_inspector_is_refused_the_notification_centre(world, ines):
+    user, _ = ines
+    client = verified(user)
+    for url in ["/notifications/", "/notifications/choices/"]:
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert "Your access is to evidence only" in response.content.decode()
+        assert [t.name for t in response.templates][:1] == ["403.html"]
+    read_all = client.post("/notifications/read/")
+    assert read_all.status_code == 403
+
+
+def test_every_refusal_under_the_api_is_json(world, ines):
+    user, _ = ines
+    client = verified(user)
+    person = world.person.pk
+    # The inspector's bounds: a staff endpoint, and a write, refused before any view runs.
+    body = _json_refusal(client.get(f"/api/v1/people/{person}"), 403, "forbidden")
+    assert body["message"] == "Your access is to evidence only: packs and trends."
+    _json_refusal(
+        client.post(f"/api/v1/people/{person}/notes", {"text": "x"}, "application/json"),
+        403,
+        "forbidden",
+    )
+    assert world.person.daily_notes.count() == 0
+    # Not through the second step: a 401 in JSON, not a redirect to the sign-in page.
+    unverified = Client()
+    unverified.force_login(user)
+    _json_refusal(
+        unverified.get(f"/api/v1/assurance/people/{person}/trends"), 401, "unauthenticated"
+    )
+    # A role the API refuses, and a path outside any API version.
+    worker = world.client_for(world.worker)
+    _json_refusal(worker.get(f"/api/v1/assurance/people/{person}/trends"), 403, "forbidden")
+    _json_refusal(worker.get("/api/v2/people/"), 404, "not_found")
+    # Off the API, the pages stay pages.
+    assert "text/html" in worker.get("/no-such-page/")["Content-Type"]

@@ -34,6 +34,26 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
+def test_trend_chart_text_is_drawn_at_least_12_px_tall_on_a_phone(
+    page,
+    live_server,
+    world,
+    history,  # noqa: F811
+):
+    login(page, live_server, "manager")
+    page.goto(f"{live_server.url}/assurance/services/{world.service_a.pk}/trends/")
+    sizes = page.evaluate(
+        """() => [...document.querySelectorAll('svg.trend-chart text')].map(t =>
+            parseFloat(getComputedStyle(t).fontSize) *
+                Math.hypot(t.getScreenCTM().a, t.getScreenCTM().b))"""
+    )
+    assert len(sizes) > 20 and min(sizes) >= 12
+    legend = page.locator(".trend-legend").first.bounding_box()
+    chart = page.locator("svg.trend-chart").first.bounding_box()
+    assert legend["y"] + legend["height"] <= chart["y"]  # above the plot, never over it
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
 def test_manager_reads_trends_and_makes_a_pack_inspector_reads_it(
     page,
     live_server,

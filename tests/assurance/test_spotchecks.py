@@ -146,3 +146,43 @@ def test_suggestions_come_from_the_record(world, plan, period):
     # A decline with a reason but no alternative offered.
     assert lines["activity"]["choice"] == "fail"
     assert lines["activity"]["late_entry"] == "na"
+
+
+def test_the_form_says_what_it_checks_and_keeps_what_was_typed_when_refused(world, records, period):
+    check = _draw(world, period, seed=7)
+    sample = spotchecks.sample_records(check)
+    first, routine = sample[0], next(s for s in sample if s.item.record_kind == "routine_run")
+    client = world.client_for(world.quality_lead)
+    # Nothing answered for the first record: refused, everything typed is shown again.
+    response = client.post(
+        f"/assurance/spot-checks/{check.pk}/",
+        {
+            "findings": "Two records without the person's <own> words.",
+            f"note_{first.item.pk}": "Asked Wendy about this one",
+            "action_what_0": "Go through own words with the team",
+            "action_owner_0": str(world.manager.pk),
+            "action_due_0": "2027-01-15",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert spotchecks.ANSWER_ALL in html
+    assert (
+        '<textarea id="findings" name="findings" rows="4">'
+        "Two records without the person&#x27;s &lt;own&gt; words.</textarea>"
+    ) in html
+    assert (
+        f'name="note_{first.item.pk}" maxlength="1000" value="Asked Wendy about this one"' in html
+    )
+    assert 'value="Go through own words with the team"' in html
+    assert f'<option value="{world.manager.pk}" selected>' in html
+    assert 'name="action_due_0" value="2027-01-15"' in html
+    check.refresh_from_db()
+    assert check.status == SpotCheck.Status.DRAWN and check.findings == ""
+    # At the top: what is being checked, the records, who made them and the plan for each.
+    top = html[: html.index("record-form")]
+    assert f"Spot check of {world.service_a.name}'s records" in top
+    assert f"{len(sample)} records made in {world.service_a.name}" in top
+    assert f"recorded by {routine.record.recorded_by}" in top
+    assert f"Plan: {routine.record.routine_version}" in top
+    assert routine.plan == str(routine.record.routine_version)

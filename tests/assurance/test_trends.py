@@ -1,6 +1,7 @@
 """Trends: weekly counts made in SQL equal the hand-counted figures, with the decision that
 changed the plan marked on the week it was agreed."""
 
+import re
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -105,7 +106,8 @@ def test_distress_and_incidents_are_counted_by_kind(world, history):
 def test_service_trends_count_everyone_in_the_service_only(world, history):
     period = trends.Period(monday(3), timezone.localdate())
     series = trends.one_trend("refusals", trends.Scope.of(world.service_a), period)
-    assert [(line.label, line.values) for line in series.lines] == [("Samuel", [3, 2, 1, 0])]
+    # Labelled with the name Sam goes by, as the decisions marked on it and every page are.
+    assert [(line.label, line.values) for line in series.lines] == [("Sam", [3, 2, 1, 0])]
     other = trends.one_trend("refusals", trends.Scope.of(world.service_b), period)
     assert other.lines == []
 
@@ -151,17 +153,75 @@ def test_every_series_counts_in_a_fixed_number_of_queries(
         trends.all_trends(scope, period)
 
 
-def test_the_chart_is_svg_with_text_title_axis_labels_and_the_decision_line(world, history):
+def test_the_chart_is_svg_named_by_its_title_with_axis_labels_and_a_numbered_decision(
+    world, history
+):
     routine, decision = history
     period = trends.Period(monday(3), timezone.localdate())
     series = trends.one_trend("refusals", trends.Scope.of(world.person), period)
     svg = charts.series_svg(series, chart_id="t-refusals")
     assert svg.startswith("<svg")
-    assert 'role="img"' in svg and "<title" in svg
-    assert "Routines refused, per routine" in svg  # text, not paths (svg.fonttype none)
-    assert "Week starting" in svg and "Refusals" in svg
-    assert f"Decision {decision.pk}," in svg
+    assert 'role="img"' in svg and 'aria-labelledby="t-refusals-title"' in svg
+    assert '<title id="t-refusals-title">Routines refused, per routine, chart;' in svg
+    # The page's heading shows the title: the chart does not draw it a second time.
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert "Routines refused, per routine" not in texts
+    assert "Week starting" in texts and "Refusals" in texts  # text, not paths
+    assert "1" in texts  # the decision's number, as in the key below the chart
+    assert "Decision" not in svg
     assert "<style" not in svg  # nothing for the Content-Security-Policy to refuse
+
+
+def test_chart_text_is_at_least_12_px_where_a_phone_draws_it_324_px_wide(world, history):
+    period = trends.Period(monday(3), timezone.localdate())
+    series = trends.one_trend("distress", trends.Scope.of(world.service_a), period)
+    svg = charts.series_svg(series, chart_id="t-distress")
+    view_width = float(re.search(r'viewBox="0 0 ([\d.]+) ', svg).group(1))
+    sizes = [float(size) for size in re.findall(r'font-size="([\d.]+)"', svg)]
+    assert sizes and min(sizes) * 324 / view_width >= 12
+
+
+def test_decisions_days_apart_are_numbered_in_staggered_rows():
+    day = monday(8)
+    series = trends.Series(
+        key="refusals",
+        title="Routines refused, per person",
+        y_label="Refusals",
+        bucket="week",
+        buckets=[day + timedelta(weeks=w) for w in range(9)],
+        lines=[trends.Line(label="Dan", values=[1, 2, 3, 2, 1, 0, 1, 2, 1])],
+        markers=[
+            trends.Marker(on=day + timedelta(days=d), label=f"decision {n}", decision_id=n)
+            for n, d in [(8, 48), (4, 49), (5, 50), (2, 60)]
+        ],
+    )
+    svg = charts.series_svg(series, chart_id="t-refusals")
+    numbers = {
+        text: (float(x), float(y))
+        for x, y, text in re.findall(r'<text x="([\d.]+)" y="([\d.]+)"[^>]*bold[^>]*>(\d)<', svg)
+    }
+    assert sorted(numbers) == ["1", "2", "3", "4"]
+    # 48, 49 and 50 days in are a few units apart: each gets its own row; 60 days in is
+    # far enough from the others to share the first row.
+    assert numbers["1"][1] < numbers["2"][1] < numbers["3"][1]
+    assert numbers["4"][1] == numbers["1"][1]
+    for a, b in [("1", "2"), ("2", "3"), ("1", "4")]:
+        (ax, ay), (bx, by) = numbers[a], numbers[b]
+        assert abs(ax - bx) >= charts.MARK_GAP or abs(ay - by) >= charts.FONT_SIZE
+
+
+def test_the_legend_is_html_beside_the_chart_so_it_wraps_instead_of_covering_the_plot(
+    world, history
+):
+    period = trends.Period(monday(3), timezone.localdate())
+    series = trends.one_trend("distress", trends.Scope.of(world.person), period)
+    drawn = charts.chart(series, chart_id="t-distress")
+    assert [item["label"] for item in drawn["legend"]] == [
+        "Distress noticed in a routine",
+        "Incident: distress",
+    ]
+    assert all('aria-hidden="true"' in item["swatch"] for item in drawn["legend"])
+    assert "Distress noticed in a routine" not in drawn["svg"]
 
 
 def test_csv_has_the_weekly_figures(world, history):
@@ -178,11 +238,18 @@ def test_csv_has_the_weekly_figures(world, history):
 
 
 def test_trends_page_shows_charts_tables_and_period(world, history):
+    routine, decision = history
     client = world.client_for(world.manager)
     response = client.get(f"/assurance/people/{world.person.pk}/trends/")
     assert response.status_code == 200
     html = response.content.decode()
     assert "<svg" in html and "<details>" in html and "The figures as a table" in html
+    # One visible title a chart (its heading), its legend in HTML, its decisions numbered.
+    assert html.count("Routines refused, per routine</h3>") == 1
+    assert '<ul class="trend-legend" aria-label="Key to the lines"><li>' in html
+    assert "Morning routine</li></ul>" in html
+    assert f"decision {decision.pk}, Should Sam&#x27;s shower move to the evening?</li>" in html
+    assert '<ol class="trend-decisions"><li>' in html
     bad = client.get(f"/assurance/people/{world.person.pk}/trends/?start=2026-13-01&end=x")
     assert bad.status_code == 200  # a form message, not a 500
 

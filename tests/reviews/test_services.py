@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from coplan.lib.dates import day_label
 from coplan.lib.errors import Conflict
 from coplan.reviews import services
 from coplan.reviews.models import CheckIn, Perspective, Review, ReviewTrigger
@@ -304,7 +305,9 @@ def test_conclude_with_keep_as_is_closes_its_triggers_as_reviewed(world):
     assert (done.learned, done.next) == ("Breakfast first helps", "Keep going")
     trigger.refresh_from_db()
     assert trigger.status == ReviewTrigger.Status.REVIEWED
-    assert "Mornings are calmer" in trigger.closed_reason
+    assert trigger.closed_reason == (
+        f"Kept as it is until {day_label(later)}. Mornings are calmer"
+    )  # not "Reviewed: ...": the status says that, and pages show the two together
     with pytest.raises(Conflict):
         services.review_conclude(review=review, by=world.team_leader, outcome="keep_as_is")
 
@@ -325,7 +328,7 @@ def test_conclude_with_new_decisions_links_them(world):
     )
     assert list(done.new_decisions.all()) == [new]
     trigger.refresh_from_db()
-    assert trigger.status == "reviewed"
+    assert (trigger.status, trigger.closed_reason) == ("reviewed", "New decisions made.")
 
 
 def test_a_trigger_can_be_closed_by_a_concluded_review(world):
@@ -342,3 +345,22 @@ def test_a_trigger_can_be_closed_by_a_concluded_review(world):
     closed = services.trigger_close(trigger=late, by=world.team_leader, review=review)
     assert closed.status == "reviewed"
     assert late in review.triggers.all()
+
+
+def test_the_evidence_pack_says_reviewed_once_for_a_trigger_a_review_closed(world):
+    from django.template.loader import render_to_string
+
+    from coplan.assurance import packs, trends
+
+    _, trigger, review = _review_with_trigger(world)
+    new = agreed_decision(world.person, world.manager, question="Shower in the evening?")
+    services.review_conclude(
+        review=review, by=world.team_leader, outcome="new_decisions", new_decisions=[new], tried="x"
+    )
+    today = timezone.localdate()
+    section = packs.reviews_section(
+        packs.PackScope(trends.Scope.of(world.person), trends.Period(today, today))
+    )
+    html = render_to_string(section.template, section.context)
+    assert "<td>Reviewed: New decisions made.</td>" in html
+    assert "Reviewed: Reviewed:" not in html

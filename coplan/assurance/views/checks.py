@@ -326,6 +326,18 @@ def spot_check_detail(request: HttpRequest, check_id: int) -> HttpResponse:
         .order_by("display_name", "username")
     )
     problems: list[str] = []
+    # What was typed, shown again when the form comes back with a problem.
+    findings = request.POST.get("findings", "")
+    action_rows = [
+        {
+            "n": n,
+            "what": request.POST.get(f"action_what_{n}", ""),
+            "owner": query_int(request.POST.get(f"action_owner_{n}")),
+            "due": request.POST.get(f"action_due_{n}")
+            or f"{timezone.localdate() + timedelta(days=14):%Y-%m-%d}",
+        }
+        for n in range(ACTION_ROWS)
+    ]
     if request.method == "POST":
         if not may_record:
             access.get_service_for_user(_user(request), check.service_id, Action.SPOT_CHECK)
@@ -340,23 +352,17 @@ def spot_check_detail(request: HttpRequest, check_id: int) -> HttpResponse:
             for s in sample:
                 for line in s.lines:
                     line.value = results[s.item.pk][line.key] or None
+                s.item.note = request.POST.get(f"note_{s.item.pk}", "")
             actions = []
-            for n in range(ACTION_ROWS):
-                what = request.POST.get(f"action_what_{n}", "").strip()
+            for row in action_rows:
+                what = row["what"].strip()
                 if what:
-                    due = request.POST.get(f"action_due_{n}", "")
                     try:
-                        due_on = forms.DateField().clean(due)
+                        due_on = forms.DateField().clean(row["due"])
                     except ValidationError:
                         problems.append("Give each action a due date.")
                         continue
-                    actions.append(
-                        {
-                            "what": what,
-                            "owner": query_int(request.POST.get(f"action_owner_{n}")),
-                            "due_on": due_on,
-                        }
-                    )
+                    actions.append({"what": what, "owner": row["owner"], "due_on": due_on})
             if not problems:
                 try:
                     spotchecks.spot_check_record(
@@ -365,10 +371,8 @@ def spot_check_detail(request: HttpRequest, check_id: int) -> HttpResponse:
                         results={
                             k: {kk: vv for kk, vv in v.items() if vv} for k, v in results.items()
                         },
-                        notes={
-                            s.item.pk: request.POST.get(f"note_{s.item.pk}", "") for s in sample
-                        },
-                        findings=request.POST.get("findings", ""),
+                        notes={s.item.pk: s.item.note for s in sample},
+                        findings=findings,
                         actions=actions,
                     )
                 except ValidationError as exc:
@@ -386,8 +390,8 @@ def spot_check_detail(request: HttpRequest, check_id: int) -> HttpResponse:
             "marks": list(spotchecks.MARKS.items()),
             "may_record": may_record,
             "owners": owners,
-            "action_rows": range(ACTION_ROWS),
-            "default_due": timezone.localdate() + timedelta(days=14),
+            "action_rows": action_rows,
+            "findings": findings,
             "problems": problems,
             "same_sample": redrawn == spotchecks.kept_sample(check),
             "follow_ups": list(check.follow_ups.select_related("owner")),

@@ -47,13 +47,7 @@ def presets(today: date) -> list[dict]:
 
 
 def charted(series: list[trends.Series], prefix: str = "t") -> list[dict]:
-    return [
-        {
-            "series": s,
-            "svg": "" if s.is_empty else charts.series_svg(s, chart_id=f"{prefix}-{s.key}"),
-        }
-        for s in series
-    ]
+    return [charts.chart(s, chart_id=f"{prefix}-{s.key}") for s in series]
 
 
 def _csv(series: trends.Series | None, filename: str) -> HttpResponse:

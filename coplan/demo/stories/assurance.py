@@ -3,7 +3,7 @@ morning routine (most aligned; Jamal's not, at first, with a follow-up since don
 worker's not, with a follow-up open), and a new co-produced routine for Aisha (cooking her
 own evening meal, with staff signing each step) that the records show is not yet followed:
 staff cook for her, and the index flags her "described, not delivered". Spot checks of Elm
-House over the last three months. Idempotent: an organisation with alignment checks is left
+House, fortnightly, over the six weeks before. Idempotent: an organisation with alignment checks is left
 alone. All fictional.
 
 Like the other demo stories, dates are put in the past after the services made each record
@@ -268,16 +268,26 @@ def _aisha_check(aisha: Person, staff: dict[str, User]) -> None:
     )
 
 
+# Three fortnightly spot checks, each of the fortnight before it (days ago the fortnight
+# ends): the demo's records begin about 60 days ago, and a check drawn from a period with no
+# records would show "0 of 0" beside its findings.
+SPOT_CHECKS_END = (46, 32, 18)
+SPOT_CHECK_DAYS = 14
+
+
 def _spot_checks(service: Service, lead: User, manager: User) -> None:
-    """Three monthly spot checks of the month before each, answered from what each record
-    shows (the lead's judgement: agreed words used; late entries explained)."""
+    """Three spot checks, answered from what each sampled record shows (the lead's
+    judgement: agreed words used; late entries explained)."""
     today = timezone.localdate()
-    for n, days_ago in enumerate((75, 45, 15)):
+    for n, days_ago in enumerate(SPOT_CHECKS_END):
         end = today - timedelta(days=days_ago)
+        start = end - timedelta(days=SPOT_CHECK_DAYS - 1)
+        if not spotchecks.population(service, start, end):
+            continue  # nothing was recorded then: no check to report on
         check = spotchecks.spot_check_draw(
             service=service,
             by=lead,
-            period_start=end - timedelta(days=27),
+            period_start=start,
             period_end=end,
             sample_size=10,
             seed=20260 + n,

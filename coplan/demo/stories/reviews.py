@@ -4,7 +4,8 @@ led to Dan's new morning routine. Running it again changes nothing."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,7 +14,13 @@ from coplan.accounts.models import Organisation, User
 from coplan.people.models import CircleMember, Person
 from coplan.planning.models import Decision
 from coplan.reviews import services, sources
-from coplan.reviews.models import CheckIn, Review, WorkingNotWorking
+from coplan.reviews.models import (
+    CheckIn,
+    Review,
+    ReviewContribution,
+    ReviewTrigger,
+    WorkingNotWorking,
+)
 
 # Six weeks of answers, oldest first, for every item asked about.
 ANSWERS = {
@@ -177,3 +184,26 @@ def _review(dan: Person, worker: User, leader: User) -> None:
         concerned="Staffing at 7:30, and agency staff who do not know the routine.",
         next="A new decision: music, breakfast, then a warm shower; rota changed to suit.",
     )
+    _before_the_decision(review, new)
+
+
+def _before_the_decision(review: Review, new: Decision) -> None:
+    """Demo history only: the services stamp "now", but the story's new decision was agreed
+    weeks ago (see the planning story), so the review that led to it is moved to the fortnight
+    before: triggers raised, review opened, answers given, concluded two hours before the
+    decision was agreed. A review dated after the decision it produced would tell no story."""
+    agreed = cast(datetime, new.agreed_at)
+    opened = agreed - timedelta(days=14)
+    concluded = agreed - timedelta(hours=2)
+    shift = (timezone.localdate() - timezone.localdate(opened)).days
+    for trigger in review.triggers.all():
+        ReviewTrigger.objects.filter(pk=trigger.pk).update(
+            created_at=opened - timedelta(days=2),
+            due_on=trigger.due_on - timedelta(days=shift),
+            closed_at=concluded,
+        )
+    Review.objects.filter(pk=review.pk).update(created_at=opened, concluded_at=concluded)
+    for n, contribution in enumerate(review.contributions.order_by("id")):
+        ReviewContribution.objects.filter(pk=contribution.pk).update(
+            created_at=opened + timedelta(days=2 + 3 * n)
+        )

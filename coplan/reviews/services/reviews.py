@@ -158,10 +158,12 @@ def review_conclude(
         },
     )
     locked.new_decisions.set(decisions)
+    # The trigger's status already says "Reviewed"; its reason says what the review decided,
+    # without repeating it (pages show "Reviewed: New decisions made.").
     reason = (
-        "Reviewed: new decisions made."
+        "New decisions made."
         if outcome == Review.Outcome.NEW_DECISIONS
-        else f"Reviewed: kept as it is until {day_label(next_review_on)}. {keep_reason.strip()}"
+        else f"Kept as it is until {day_label(next_review_on)}. {keep_reason.strip()}"
     )
     for trigger in locked.triggers.select_for_update().filter(status=ReviewTrigger.Status.OPEN):
         _close(trigger, by, ReviewTrigger.Status.REVIEWED, reason)

@@ -2,7 +2,21 @@ import os
 
 from django.core.management.base import BaseCommand
 
-from coplan.demo.management.commands.seed_demo import DEMO_PASSWORD, LOGINS, STAFF
+from coplan.accounts.models import Membership
+from coplan.demo.management.commands.seed_demo import DEMO_PASSWORD, LOGINS, SERVICES, STAFF
+
+Role = Membership.Role
+
+
+def works_in(service_key: str, role: str) -> str:
+    """Where a login works. A quality lead's membership in one service reads every service of
+    the organisation (coplan/access/rules.py), and an admin's sees no care records, so
+    naming the one service their membership sits in would mislead."""
+    if role == Role.QUALITY_LEAD:
+        return "every service: " + " and ".join(name for name, _ in SERVICES.values())
+    if role == Role.ADMIN:
+        return "organisation settings and users; no care records"
+    return SERVICES[service_key][0]
 
 
 class Command(BaseCommand):
@@ -15,13 +29,11 @@ class Command(BaseCommand):
         w(f"Coplan demo: http://{where}  (password for every demo login: {DEMO_PASSWORD})")
         w("")
         for username, name, service, role, _ in STAFF:
-            w(
-                f"  {username:<8} {name:<18} {role.label} ({'Elm House' if service == 'elm' else 'Birch Court'})"
-            )
+            w(f"  {username:<8} {name:<18} {role.label} ({works_in(service, role)})")
         people = {
             "priya": "the person (Priya)",
             "marcus": "the person (Marcus)",
-            "linda": "circle: Daniel's mum",
+            "linda": "circle: Dan's mum",
             "bea": "circle: Marcus's advocate",
         }
         for username, name in LOGINS.items():

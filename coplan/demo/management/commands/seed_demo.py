@@ -16,6 +16,11 @@ DEMO_PASSWORD = "coplan-demo-2026"
 Role = Membership.Role
 
 # username, display name, service key, role, staff key
+SERVICES = {
+    "elm": ("Elm House", "12 Elm Road, Northby"),
+    "birch": ("Birch Court", "3 Birch Court, Northby"),
+}
+
 STAFF = [
     ("maria", "Maria Okafor", "elm", Role.MANAGER, "manager_elm"),
     ("tom", "Tom Reid", "elm", Role.TEAM_LEADER, "team_leader_elm"),
@@ -376,12 +381,10 @@ class Command(BaseCommand):
             slug="riverside", defaults={"name": "Riverside Supported Living"}
         )
         services = {
-            "elm": Service.objects.get_or_create(
-                organisation=org, name="Elm House", defaults={"address": "12 Elm Road, Northby"}
-            )[0],
-            "birch": Service.objects.get_or_create(
-                organisation=org, name="Birch Court", defaults={"address": "3 Birch Court, Northby"}
-            )[0],
+            key: Service.objects.get_or_create(
+                organisation=org, name=name, defaults={"address": address}
+            )[0]
+            for key, (name, address) in SERVICES.items()
         }
         staff: dict[str, User] = {}
         users: dict[str, User] = {}
