@@ -443,11 +443,11 @@ def _compute(
                 records = mine[name]
                 num_means, den_means = PRACTICE_HOW[key] if name == "practice" else HOW[name]
                 listed = [r for r in records if r.kind not in COUNTED_KINDS] if counted else records
-                ok, total = _tally(listed)
+                shown, total = _tally(listed)
                 if counted and key == Domain.SUPPORT and name == "practice":
-                    ok, total = ok + counted[p.pk][0], total + counted[p.pk][1]
+                    shown, total = shown + counted[p.pk][0], total + counted[p.pk][1]
                 figures[name] = Figure(
-                    numerator=ok,
+                    numerator=shown,
                     denominator=total,
                     numerator_means=num_means,
                     denominator_means=den_means,

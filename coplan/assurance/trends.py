@@ -268,8 +268,8 @@ def _field_at(model: type[Model], path: str) -> Field:
     """The field a lookup path such as "session__occurred_at" ends at."""
     *relations, name = path.split(LOOKUP_SEP)
     for relation in relations:
-        model = model._meta.get_field(relation).related_model
-    return model._meta.get_field(name)
+        model = model._meta.get_field(relation).related_model  # type: ignore[assignment]
+    return model._meta.get_field(name)  # type: ignore[return-value]
 
 
 def lines_from(

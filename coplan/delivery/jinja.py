@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
 from jinja2 import Environment
 
 from coplan.pictures import render as pictures
@@ -73,7 +73,7 @@ def render_to_string(name: str, context: dict[str, Any], request: HttpRequest) -
     html = (
         engines["jinja2"]
         .get_template(name)
-        .template.render(
+        .template.render(  # type: ignore[attr-defined]
             {
                 **context,
                 "request": request,

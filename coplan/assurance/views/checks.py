@@ -355,7 +355,7 @@ def spot_check_detail(request: HttpRequest, check_id: int) -> HttpResponse:
                 s.item.note = request.POST.get(f"note_{s.item.pk}", "")
             actions = []
             for row in action_rows:
-                what = row["what"].strip()
+                what = str(row["what"] or "").strip()
                 if what:
                     try:
                         due_on = forms.DateField().clean(row["due"])

@@ -69,7 +69,7 @@ def _made_before_in_force(person: Person) -> None:
     or changed in the last week" (a version reaches staff when it is made or comes in
     force, whichever is later)."""
     for kind in services.KINDS.values():
-        kind.version_model.objects.filter(
+        kind.version_model._default_manager.filter(
             **{f"{kind.element_field}__person": person}, created_at__gt=F("effective_from")
         ).update(created_at=F("effective_from") - timedelta(days=1))
 
