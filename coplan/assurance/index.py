@@ -585,10 +585,14 @@ def _support_records(ids: list[int], start: date, end: date) -> dict[int, list[R
     report = {pid: _url("delivery:report", pid) + f"?start={start}&end={end}" for pid in ids}
     zone = timezone.get_current_timezone()
     day_names: dict[date, str] = {}  # a few hundred days behind tens of thousands of records
+
+    def local_day(at: datetime) -> tuple[date, str]:
+        day = at.astimezone(zone).date()
+        return day, day_names.get(day) or day_names.setdefault(day, f"{day:%d %b}")
+
     for pk, pid, used, deviations, at, version_id, routine_name in runs:
         ok = run_follows_plan(used or [], agreed[version_id], deviations)
-        day = at.astimezone(zone).date()
-        day_name = day_names.get(day) or day_names.setdefault(day, f"{day:%d %b}")
+        day, day_name = local_day(at)
         found[pid].append(
             RecordRef(
                 "routine_run",
@@ -617,8 +621,7 @@ def _support_records(ids: list[int], start: date, end: date) -> dict[int, list[R
         )
     ):
         ok = choice_recorded(outcome, chosen, reason, alternative)
-        day = at.astimezone(zone).date()
-        day_name = day_names.get(day) or day_names.setdefault(day, f"{day:%d %b}")
+        day, day_name = local_day(at)
         found[pid].append(
             RecordRef(
                 "activity",
