@@ -25,12 +25,20 @@ def period():
     return today - timedelta(days=27), today
 
 
-def make_pack(world, client, django_capture_on_commit_callbacks, *, url=None, user=None):
+def make_pack(
+    world,
+    client,
+    django_capture_on_commit_callbacks,
+    *,
+    url=None,
+    user=None,
+    key="8d9a6c1e-2f4b-4c1e-9e0a-1b2c3d4e5f60",
+):
     start, end = period()
     url = url or f"/assurance/people/{world.person.pk}/packs/"
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            url, {"start": start, "end": end, "client_key": "8d9a6c1e-2f4b-4c1e-9e0a-1b2c3d4e5f60"}
+            url, {"start": start, "end": end, "client_key": key}
         )
     assert response.status_code == 302, response.content[:500]
     return EvidencePack.objects.latest("id"), response
@@ -205,6 +213,29 @@ def test_a_quality_lead_makes_a_whole_service_pack(
     assert "Everyone supported at Elm House" in pack.html
     assert "Where should Sam go on Saturdays?" in pack.html
     assert "Olamide" not in pack.html  # Birch Court's person is not in Elm House's pack
+
+
+def test_the_service_lists_its_peoples_packs_beside_its_own_and_no_other_services(
+    world, django_capture_on_commit_callbacks
+):
+    manager = world.client_for(world.manager)
+    person_pack, _ = make_pack(world, manager, django_capture_on_commit_callbacks)
+    service_url = f"/assurance/services/{world.service_a.pk}/packs/"
+    service_pack, _ = make_pack(
+        world,
+        manager,
+        django_capture_on_commit_callbacks,
+        url=service_url,
+        key="0f1e2d3c-4b5a-4968-8776-655443322110",
+    )
+    page = manager.get(service_url).content.decode()
+    assert "No packs yet" not in page
+    assert f"Pack {person_pack.pk}, {world.person.display_name}:" in page
+    assert f"Pack {service_pack.pk}, the whole service:" in page
+    other = world.client_for(world.quality_lead).get(
+        f"/assurance/services/{world.service_b.pk}/packs/"
+    )
+    assert f"Pack {person_pack.pk}" not in other.content.decode()
 
 
 def _body_queries(world, count, django_assert_max_num_queries):

@@ -7,6 +7,7 @@ import uuid
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
@@ -53,7 +54,20 @@ def _start_pack(request: HttpRequest, service: Service, person: Person | None, f
 
 def _pack_list(request, *, person=None, service=None, may_build: bool, form) -> HttpResponse:
     listed = EvidencePack.objects.defer(*_LIGHT).select_related("person", "service")
-    listed = listed.filter(person=person) if person else listed.filter(service=service, person=None)
+    people: list[Person] = []
+    if person:
+        listed = listed.filter(person=person)
+    else:
+        # The service's page lists its whole-service packs and the packs made for each person
+        # in it whom this user may see evidence of (a person's pack is the service's evidence
+        # too: "No packs yet" beside a pack made for Daniel last week would mislead).
+        visible = access.people_for_user(access.user_of(request), Action.VIEW_EVIDENCE).filter(
+            service=service
+        )
+        listed = listed.filter(service=service).filter(
+            Q(person=None) | Q(person__in=visible.values("pk"))
+        )
+        people = list(visible.filter(is_active=True).order_by("given_name", "family_name"))
     return render(
         request,
         "assurance/packs.html",
@@ -64,13 +78,7 @@ def _pack_list(request, *, person=None, service=None, may_build: bool, form) -> 
             "may_build": may_build,
             "form": form,
             "client_key": uuid.uuid4(),
-            "people": list(
-                access.people_for_user(access.user_of(request), Action.VIEW_EVIDENCE)
-                .filter(service=service, is_active=True)
-                .order_by("given_name", "family_name")
-            )
-            if service is not None
-            else [],
+            "people": people,
         },
     )
 
