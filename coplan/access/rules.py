@@ -26,6 +26,7 @@ from enum import StrEnum
 from typing import TypeVar, cast
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -148,7 +149,7 @@ def _context(user: User, at: datetime | None = None) -> _AccessContext:
         for m in account_services.memberships(user):
             ctx.service_roles[m.service_id] = m.role
             if m.role == Role.QUALITY_LEAD:
-                ctx.quality_lead_orgs.add(m.service.organisation_id)
+                ctx.quality_lead_orgs.add(m.organisation_id)
         agency_services = [s for s, r in ctx.service_roles.items() if r == Role.AGENCY_WORKER]
         if agency_services:
             ctx.booked_services = set(
@@ -159,14 +160,18 @@ def _context(user: User, at: datetime | None = None) -> _AccessContext:
                     ends_at__gt=moment,
                 ).values_list("service_id", flat=True)
             )
-        ctx.own_person_id = (
-            Person.objects.filter(login=user, is_active=True).values_list("id", flat=True).first()
-        )
-        for cm in CircleMember.objects.filter(login=user, is_active=True):
+        for is_circle, person_id, *shared in _own_and_circle(user.pk):
+            if not is_circle:
+                ctx.own_person_id = person_id
+                continue
             actions = {A.ADD_VIEWS}.union(
-                *(shared for f, shared in CIRCLE_SHARING.items() if getattr(cm, f))
+                *(
+                    actions
+                    for on, actions in zip(shared, CIRCLE_SHARING.values(), strict=True)
+                    if on
+                )
             )
-            ctx.circle[cm.person_id] = frozenset(actions)
+            ctx.circle[person_id] = frozenset(actions)
         if not ctx.service_roles and is_verified(user):
             for service_id, person_id in grants_in_force(user, moment).values_list(
                 "service_id", "person_id"
@@ -178,6 +183,26 @@ def _context(user: User, at: datetime | None = None) -> _AccessContext:
     if at is None:
         setattr(user, cache_key, ctx)
     return ctx
+
+
+def _own_and_circle(user_id: int) -> list[tuple]:
+    """The person whose own login this is and the circles the login belongs to, in one
+    statement (every request reads both): rows of (is_circle, person id, then the circle's
+    sharing flags in CIRCLE_SHARING's order). A login is one person's at most."""
+    # Only model metadata is formatted in; the user's id is a parameter.
+    q = connection.ops.quote_name
+    flags = ", ".join(f"c.{q(name)}" for name in CIRCLE_SHARING)
+    blanks = ", ".join("%s" for _ in CIRCLE_SHARING)
+    sql = (
+        f"SELECT %s, p.id, {blanks} FROM {q(Person._meta.db_table)} p "  # noqa: S608
+        "WHERE p.login_id = %s AND p.is_active "
+        f"UNION ALL SELECT %s, c.person_id, {flags} FROM {q(CircleMember._meta.db_table)} c "
+        "WHERE c.login_id = %s AND c.is_active"
+    )
+    params = [False, *([False] * len(CIRCLE_SHARING)), user_id, True, user_id]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(bool(row[0]), row[1], *(bool(v) for v in row[2:])) for row in cursor.fetchall()]
 
 
 def is_verified(user: User) -> bool:

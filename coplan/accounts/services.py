@@ -1,6 +1,7 @@
 import hashlib
 import logging
 from datetime import timedelta
+from typing import NamedTuple
 
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
@@ -66,12 +67,29 @@ TWO_FACTOR_ROLES = frozenset(
 )
 
 
-def memberships(user: User) -> list[Membership]:
-    """The user's memberships, with each service and organisation: read once per user object
-    (a request's), so the two-step check and the access rules share one query."""
+class Held(NamedTuple):
+    """One of the user's memberships, as the access rules and the two-step check read it."""
+
+    service_id: int
+    role: str
+    organisation_id: int
+    require_two_factor: bool
+
+
+def memberships(user: User) -> list[Held]:
+    """The user's memberships as plain rows: read once per user object (a request's), so the
+    two-step check and the access rules share one query, with no model objects to build."""
     found = user.__dict__.get(_MEMBERSHIPS)
     if found is None:
-        found = list(Membership.objects.filter(user=user).select_related("service__organisation"))
+        found = [
+            Held(*row)
+            for row in Membership.objects.filter(user=user).values_list(
+                "service_id",
+                "role",
+                "service__organisation_id",
+                "service__organisation__require_two_factor",
+            )
+        ]
         user.__dict__[_MEMBERSHIPS] = found
     return found
 
@@ -84,10 +102,7 @@ def must_use_two_factor(user: User) -> bool:
     """An organisation can require an authenticator for managers, quality leads and admins."""
     if not user.is_authenticated:
         return False
-    return any(
-        m.role in TWO_FACTOR_ROLES and m.service.organisation.require_two_factor
-        for m in memberships(user)
-    )
+    return any(m.role in TWO_FACTOR_ROLES and m.require_two_factor for m in memberships(user))
 
 
 def _count_this_hour(key: str) -> int:

@@ -127,7 +127,11 @@ def in_force(element: PlanElement | None, person: Person, at: datetime) -> PlanV
         raise ValidationError(
             {element.kind: f"That {element.label} is not one of {person.called}'s."}
         )
-    version = support_selectors.version_in_force(element, at) if element.is_active else None
+    version = (
+        support_selectors.version_in_force(element, at, rows_only=True)
+        if element.is_active
+        else None
+    )
     if version is None:
         raise ValidationError({element.kind: NOT_IN_FORCE})
     return version
@@ -154,7 +158,9 @@ def _record(
     build: Callable[[datetime], R],
 ) -> R:
     """The one path of every shift record: check who records, build the record for the
-    moment it happened, validate it, and save it once per key."""
+    moment it happened, validate it, and save it once per key. All of it runs in the one
+    transaction (a savepoint inside a request's) that `save_once` opens, so the record
+    functions below need no transaction of their own."""
 
     def create() -> R:
         booking = recording_booking(person=person, by=by)
@@ -164,11 +170,19 @@ def _record(
         record.occurred_at = at
         record.recorded_by = by
         record.booking = booking
-        # The database holds the foreign keys and the unique uid; the related objects here
-        # were read from it already, so full_clean checks only what a person typed.
-        record.full_clean(exclude=_checked_by_the_database(record), validate_unique=False)
+        # The database holds the foreign keys, the unique uid and the check constraints; the
+        # related objects here were read from it already, and each kind's rules say what its
+        # constraints hold in words first (activity_record_check, a flag's one element), so
+        # full_clean checks only what a person typed, without a query.
+        record.full_clean(
+            exclude=_checked_by_the_database(record),
+            validate_unique=False,
+            validate_constraints=False,
+        )
         record.save()
-        events.record_committed(model=model, person_id=person.pk, record_id=record.pk)
+        events.record_committed(
+            model=model, person_id=person.pk, record_id=record.pk, record=record
+        )
         return record
 
     record, _ = idempotency.save_once(
@@ -206,7 +220,6 @@ def routine_run_check(
         raise ValidationError({"distress_notes": DISTRESS_NEEDS_NOTES})
 
 
-@transaction.atomic
 def routine_run_record(
     *,
     person: Person,
@@ -406,7 +419,6 @@ def activity_record_check(
         raise ValidationError(ATTENDANCE_ONLY)
 
 
-@transaction.atomic
 def activity_record_create(
     *,
     person: Person,
@@ -466,7 +478,6 @@ def activity_record_create(
     )
 
 
-@transaction.atomic
 def daily_note_create(
     *,
     person: Person,
@@ -487,7 +498,6 @@ def daily_note_create(
     )
 
 
-@transaction.atomic
 def incident_create(
     *,
     person: Person,
@@ -538,7 +548,6 @@ def incident_create(
     )
 
 
-@transaction.atomic
 def handover_note_create(
     *,
     person: Person,
@@ -559,7 +568,6 @@ def handover_note_create(
     )
 
 
-@transaction.atomic
 def practicality_flag_create(
     *,
     person: Person,

@@ -12,11 +12,17 @@ from __future__ import annotations
 from django.db import transaction
 from django.dispatch import Signal
 
-# Sent with sender=the model class, person_id=..., record_id=...
+# Sent with sender=the model class, person_id=..., record_id=... and record=... (or None)
 care_record_committed = Signal()
 
 
-def record_committed(*, model: type, person_id: int, record_id: int) -> None:
+def record_committed(
+    *, model: type, person_id: int, record_id: int, record: object | None = None
+) -> None:
+    """`record`, when given, is the saved record itself, so a receiver can tell from it
+    whether it matters (a completed routine adds to no refusal count) without reading it."""
     transaction.on_commit(
-        lambda: care_record_committed.send(sender=model, person_id=person_id, record_id=record_id)
+        lambda: care_record_committed.send(
+            sender=model, person_id=person_id, record_id=record_id, record=record
+        )
     )

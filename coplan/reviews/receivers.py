@@ -14,7 +14,20 @@ from coplan.risk.models import IncidentLink, TravelCheckIn, TravelLog
 WATCHED = {ActivityRecord, Incident, IncidentLink, PracticalityFlag, RoutineRun}
 
 
-def scan_after_record(sender: type, *, person_id: int, record_id: int, **_: Any) -> None:
+def _may_open_a_trigger(sender: type, record: object | None) -> bool:
+    """Only a refusal adds to a refusal count and only a decline to a decline count (see
+    reviews/sources.py), so a routine done or an activity taken part in needs no scan: on a
+    busy shift that is most records, and each scan is a task and a dozen queries."""
+    if isinstance(record, RoutineRun):
+        return record.outcome == RoutineRun.Outcome.REFUSED
+    if isinstance(record, ActivityRecord):
+        return record.outcome == ActivityRecord.Outcome.DECLINED
+    return sender in WATCHED
+
+
+def scan_after_record(
+    sender: type, *, person_id: int, record_id: int, record: object | None = None, **_: Any
+) -> None:
     """Tell who is responsible at once of an incident or a flag, then look for triggers for
     this person in the background (immediately in tests)."""
     if sender is Incident:
@@ -26,7 +39,7 @@ def scan_after_record(sender: type, *, person_id: int, record_id: int, **_: Any)
         alerts.flag_recorded(PracticalityFlag.objects.select_related("person").get(pk=record_id))
     elif sender is TravelLog:
         schedule_missed_check_in_alerts(record_id)
-    if sender in WATCHED:
+    if sender in WATCHED and _may_open_a_trigger(sender, record):
         scan_person_task.enqueue(person_id)
 
 

@@ -114,12 +114,17 @@ def instructions_in_force(
     )
 
 
-def version_in_force(element: PlanElement, at: datetime | None = None) -> PlanVersion | None:
-    """The version of this element in force at `at` (now), with its rows and decisions."""
+def version_in_force(
+    element: PlanElement, at: datetime | None = None, *, rows_only: bool = False
+) -> PlanVersion | None:
+    """The version of this element in force at `at` (now), with its rows and decisions (or,
+    `rows_only`, its rows alone: what a shift record checks itself against)."""
     kind = KINDS[element.kind]
     qs = kind.version_model.objects.filter(
         in_force_filter(kind, at or timezone.now()), **{kind.element_field: element}
     )
+    if rows_only:
+        return qs.prefetch_related(*_rows(kind)).first()
     return with_details(kind, qs).first()
 
 

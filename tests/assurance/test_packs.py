@@ -37,9 +37,7 @@ def make_pack(
     start, end = period()
     url = url or f"/assurance/people/{world.person.pk}/packs/"
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            url, {"start": start, "end": end, "client_key": key}
-        )
+        response = client.post(url, {"start": start, "end": end, "client_key": key})
     assert response.status_code == 302, response.content[:500]
     return EvidencePack.objects.latest("id"), response
 
