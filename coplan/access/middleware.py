@@ -48,6 +48,8 @@ class InspectorBoundsMiddleware:
         if path == "/":
             return redirect("assurance:inspector_home")
         if request.method in _SAFE_METHODS and path.startswith(_EVIDENCE_PREFIXES):
+            # Pages drawn for them link nowhere they would be refused (a person's record).
+            request.evidence_only = True
             return self.get_response(request)
         return refusal(request, "Your access is to evidence only: packs and trends.")
 

@@ -69,7 +69,17 @@ def today(request: HttpRequest, services: list[Service]) -> HttpResponse:
             for s in sections
         ],
         "clear": [s for s in sections if not s.rows],
-        "service_counts": [(s, counts[s.pk], sum(counts[s.pk])) for s in services],
+        # Per service: (section, count) for what has something in it, the short names of
+        # what is clear, and the total, so the glance reads as a list at any width.
+        "service_counts": [
+            (
+                s,
+                [(sec, n) for sec, n in zip(sections, counts[s.pk], strict=True) if n],
+                [sec.short for sec, n in zip(sections, counts[s.pk], strict=True) if not n],
+                sum(counts[s.pk]),
+            )
+            for s in services
+        ],
         "several_services": len(services) > 1,
         "admin_services": _admin_services(cast(User, request.user)),
     }

@@ -1,4 +1,5 @@
 import base64
+import math
 import sys
 
 from django.contrib import messages
@@ -7,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults
 from django.views.decorators.cache import never_cache
@@ -89,6 +91,16 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().form_valid(form)
 
 
+def _wait_message(locked_until) -> str:
+    seconds = 1
+    if locked_until is not None:
+        seconds = max(1, math.ceil((locked_until - timezone.now()).total_seconds()))
+    return (
+        f"A wrong code was typed just before, so codes are paused for {seconds} more "
+        f"second{'s' if seconds != 1 else ''}. Wait, then type the code your app shows now."
+    )
+
+
 @login_required
 @never_cache
 def two_factor(request: HttpRequest) -> HttpResponse:
@@ -101,10 +113,11 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         if device is None:
             device = TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=False)
     form = TokenForm(request.POST or None)
-    allowed, _ = device.verify_is_allowed()
+    allowed, why = device.verify_is_allowed()
     if request.method == "POST" and form.is_valid() and not allowed:
-        # django-otp waits longer after each wrong code; say so rather than "did not match".
-        form.add_error("token", "Too many wrong codes. Wait a few seconds, then try again.")
+        # django-otp waits longer after each wrong code (1 s, 2 s, 4 s...); say how long
+        # rather than "did not match", since even the right code is refused until then.
+        form.add_error("token", _wait_message((why or {}).get("locked_until")))
     elif request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             if setting_up:

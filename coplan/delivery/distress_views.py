@@ -39,6 +39,7 @@ class DistressForm(RecordForm):
             for value, label in DistressRecord.Intensity.choices
         ],
         widget=forms.RadioSelect,
+        error_messages={"required": "Choose how intense it was at its highest, from 1 to 5."},
     )
     before = forms.CharField(
         label="What happened before",
@@ -59,6 +60,12 @@ class DistressForm(RecordForm):
         min_value=0,
         max_value=distress.MAX_MINUTES,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": "Say how long it lasted, in minutes (0 if it was over within a minute).",
+            "min_value": "Give the minutes as 0 or more.",
+            "max_value": "Give at most a day's minutes (%(limit_value)s): record a longer "
+            "episode as more than one.",
+        },
     )
     plan_link = forms.ChoiceField(
         label="Part of the plan involved", required=False, help_text="If it happened at one."

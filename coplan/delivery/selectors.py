@@ -710,6 +710,9 @@ class VersionReport:
         return self.outcomes.get(name, 0)
 
 
+REPORT_INCIDENTS = 50
+
+
 def delivery_report(person: Person, start: date, end: date) -> dict:
     """For each routine, how often each step was used as agreed and the outcomes, per
     version (with the decisions behind it), over a period; and activity choices and
@@ -777,6 +780,12 @@ def delivery_report(person: Person, start: date, end: date) -> dict:
         "incidents": Incident.objects.filter(
             person=person, occurred_at__gte=begin, occurred_at__lt=finish
         ).count(),
+        # Each incident as recorded, newest first (an incident alert links here).
+        "incident_list": list(
+            Incident.objects.filter(person=person, occurred_at__gte=begin, occurred_at__lt=finish)
+            .select_related("recorded_by", "routine_version__routine", "rhythm_version__rhythm")
+            .order_by("-occurred_at", "-id")[:REPORT_INCIDENTS]
+        ),
         "flags": PracticalityFlag.objects.filter(
             person=person, occurred_at__gte=begin, occurred_at__lt=finish
         ).count(),

@@ -120,9 +120,11 @@ def version_in_force(
     """The version of this element in force at `at` (now), with its rows and decisions (or,
     `rows_only`, its rows alone: what a shift record checks itself against)."""
     kind = KINDS[element.kind]
+    # For one element, "begun, and no newer version begun" (in_force_filter) is the newest
+    # version begun: the same row, without a subquery to build and run.
     qs = kind.version_model.objects.filter(
-        in_force_filter(kind, at or timezone.now()), **{kind.element_field: element}
-    )
+        effective_from__lte=at or timezone.now(), **{kind.element_field: element}
+    ).order_by("-number")
     if rows_only:
         return qs.prefetch_related(*_rows(kind)).first()
     return with_details(kind, qs).first()

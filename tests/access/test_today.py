@@ -180,10 +180,12 @@ def test_the_manager_sees_exactly_what_is_due_and_overdue(world):
     assert [r.text for r in rows["communication-needs"]] == ["Review: Need 0", "Review: Need 1"]
     assert {r.person for key in rows for r in rows[key] if key != "briefings"} == {"Sam Taylor"}
     # Counts per service: one service, its count for each section.
-    ((service, counts, total),) = response.context["service_counts"]
+    ((service, busy, clear, total),) = response.context["service_counts"]
     assert service == world.service_a
-    assert counts == [4, 2, 2, 2, 3, 2, 2]
+    assert [n for _, n in busy] == [4, 2, 2, 2, 3, 2, 2] and clear == []
     assert total == 17
+    page = response.content.decode()
+    assert '<span class="glance-n">4</span> Reviews due</a>' in page
 
 
 def test_each_row_links_to_where_it_is_dealt_with(world):
@@ -261,7 +263,7 @@ def test_the_quality_lead_sees_across_their_services(world):
     assert response.templates[0].name == "access/today.html"
     people = {r.person for r in _sections(response)["reviews-due"]}
     assert people == {"Sam Taylor", "Ola Adeyemi"}
-    counts = {s.name: total for s, _, total in response.context["service_counts"]}
+    counts = {s.name: total for s, _, _, total in response.context["service_counts"]}
     assert counts["Birch Court"] == 1
     assert counts["Elm House"] == 9
 
@@ -272,7 +274,7 @@ def test_the_manager_does_not_see_the_other_service(world):
     people = {r.person for rows in _sections(response).values() for r in rows}
     assert "Ola Adeyemi" not in people
     assert "Ola" not in response.content.decode()
-    assert [s.name for s, _, _ in response.context["service_counts"]] == ["Elm House"]
+    assert [s.name for s, *_ in response.context["service_counts"]] == ["Elm House"]
 
 
 def test_a_team_leader_of_another_service_sees_only_theirs(world):

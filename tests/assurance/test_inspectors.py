@@ -74,8 +74,13 @@ def test_the_inspector_reads_the_evidence_and_every_page_is_logged_and_shown(wor
         f"/assurance/packs/{pack.pk}/",
         f"/assurance/packs/{pack.pk}/pdf/",
     ]
+    record = f'href="/people/{world.person.pk}/"'
     for url in pages:
-        assert client.get(url).status_code == 200, url
+        response = client.get(url)
+        assert response.status_code == 200, url
+        # No link to the person's record, which would answer her "ask your manager".
+        assert record not in response.content.decode(), url
+    assert record in world.client_for(world.manager).get(pages[3]).content.decode()
     reads = AccessLog.objects.filter(user=user, person=world.person)
     assert {r.path for r in reads} == set(pages)
     # The manager sees what they opened...

@@ -185,3 +185,26 @@ def test_incident_form_links_the_routine_in_force(world, records):
     incident = Incident.objects.get()
     assert incident.routine_version == routine.versions.get(is_current=True)
     assert incident.plan_element == "Morning routine, version 1"
+
+
+def test_an_incident_alert_opens_the_incident_itself(world, django_capture_on_commit_callbacks):
+    from coplan.notifications.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.incident_create(
+            person=world.person,
+            incident_type="other",
+            severity="moderate",
+            what_happened="Shouted & cried at the bus stop when the bus was late.",
+            actions_taken="Walked home the long way, quietly.",
+            idempotency_key=uuid.uuid4(),
+            by=world.worker,
+        )
+    alert = Notification.objects.filter(recipient=world.manager).latest("id")
+    path, _, anchor = alert.url.partition("#")
+    html = world.client_for(world.manager).get(path).content.decode()
+    assert f'id="{anchor}"' in html
+    section = html[html.index(f'id="{anchor}"') :]
+    assert "Shouted &amp; cried at the bus stop" in section
+    assert "Walked home the long way, quietly." in section
+    assert "recorded by Wendy Worker" in section

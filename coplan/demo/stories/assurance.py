@@ -46,6 +46,7 @@ AISHA_STEPS = [
         "agreed_words": "Sign: \u201cShall we check your sugar plan?\u201d",
         "window_start": time(17, 15),
         "window_end": time(17, 45),
+        "picture": "my plan",
     },
     {
         "title": "Aisha cooks; staff help when asked",
@@ -53,6 +54,7 @@ AISHA_STEPS = [
         "avoid": "Taking over the cooking.",
         "window_start": time(17, 30),
         "window_end": time(19, 0),
+        "picture": "handshake",
     },
 ]
 

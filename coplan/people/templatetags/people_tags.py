@@ -38,15 +38,23 @@ def about_me_sections(person) -> list[tuple[str, str]]:
     return [(person._meta.get_field(name).verbose_name, getattr(person, name)) for name in ABOUT_ME]
 
 
-@register.inclusion_tag("people/_person_header.html")
-def person_header(person, page_title: str = "", needs=None):
+@register.inclusion_tag("people/_person_header.html", takes_context=True)
+def person_header(context, person, page_title: str = "", needs=None):
     """The top of every page about a person: their name and their communication needs,
-    flagged (Accessible Information Standard: flag). Pass `needs` if already loaded."""
+    flagged (Accessible Information Standard: flag). Pass `needs` if already loaded. The
+    name links to their record, except for a reader of evidence only (an inspector), for
+    whom the record is refused (the access bounds mark such a request `evidence_only`)."""
     if needs is None:
         needs = getattr(person, "active_needs", None)
     if needs is None:
         needs = list(person.communication_needs.filter(is_active=True))
-    return {"person": person, "page_title": page_title, "needs": needs}
+    request = context.get("request")
+    return {
+        "person": person,
+        "page_title": page_title,
+        "needs": needs,
+        "link_name": not getattr(request, "evidence_only", False),
+    }
 
 
 @register.simple_tag(takes_context=True)
