@@ -155,13 +155,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
-elif env_bool("DB_SERVER_SIDE_BINDING", default=True):
-    # PostgreSQL: parameters bound by the server, so psycopg prepares a statement the
-    # fifth time it runs and PostgreSQL stops parsing and planning the same dozen queries
-    # of every write (about 20% more records a second under load). Behind pgbouncer in
-    # transaction pooling it needs pgbouncer 1.21+ with max_prepared_statements, or
-    # DB_SERVER_SIDE_BINDING=false.
-    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache holds only the password-reset counts (coplan/accounts/services.py). In each
