@@ -774,17 +774,18 @@ def delivery_report(person: Person, start: date, end: date) -> dict:
         rhythms[label][record.outcome] += 1
         if record.adjustments:
             rhythms[label]["adjusted"] += 1
+    incidents = Incident.objects.filter(
+        person=person, occurred_at__gte=begin, occurred_at__lt=finish
+    )
     return {
         "routines": report,
         "rhythms": sorted(rhythms.items()),
-        "incidents": Incident.objects.filter(
-            person=person, occurred_at__gte=begin, occurred_at__lt=finish
-        ).count(),
+        "incidents": incidents.count(),
         # Each incident as recorded, newest first (an incident alert links here).
         "incident_list": list(
-            Incident.objects.filter(person=person, occurred_at__gte=begin, occurred_at__lt=finish)
-            .select_related("recorded_by", "routine_version__routine", "rhythm_version__rhythm")
-            .order_by("-occurred_at", "-id")[:REPORT_INCIDENTS]
+            incidents.select_related(
+                "recorded_by", "routine_version__routine", "rhythm_version__rhythm"
+            ).order_by("-occurred_at", "-id")[:REPORT_INCIDENTS]
         ),
         "flags": PracticalityFlag.objects.filter(
             person=person, occurred_at__gte=begin, occurred_at__lt=finish

@@ -22,7 +22,7 @@ def _may_open_a_trigger(sender: type, record: object | None) -> bool:
         return record.outcome == RoutineRun.Outcome.REFUSED
     if isinstance(record, ActivityRecord):
         return record.outcome == ActivityRecord.Outcome.DECLINED
-    return sender in WATCHED
+    return True
 
 
 def scan_after_record(

@@ -155,6 +155,14 @@ class RoutineStep(TimeStampedModel):
             )
         ]
 
+    @property
+    def say_line(self) -> str:
+        """The agreed words as the shift shows them: quoted after "Say:", or as they are
+        when they hold their own quotation marks (a BSL prompt: Sign: “…”)."""
+        if '"' in self.agreed_words or "\u201c" in self.agreed_words:
+            return f"Agreed words: {self.agreed_words}"
+        return f"Say: \u201c{self.agreed_words}\u201d"
+
     def __str__(self) -> str:
         return self.title
 
