@@ -52,7 +52,8 @@ def test_a_support_workers_morning_reaches_the_managers_today_page(
     assert "Breakfast is ready when you are." in html
 
     # Each step ticked as it happens: a fragment each time, never a page.
-    for (hour, minute), step in zip([(7, 50), (8, 35), (9, 40)], [breakfast, clothes, shower]):
+    times = [(7, 50), (8, 35), (9, 40)]
+    for (hour, minute), step in zip(times, [breakfast, clothes, shower], strict=True):
         with clock(today_at(hour, minute)):
             tick = worker.post(
                 f"{base}/routine/{routine.pk}/tick/",
