@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from coplan.pictures.widgets import PictureField
+
 # The opt-in hook for the plain-language check (static/js/plain-check.js puts the result box
 # after the field). Other stages' forms write these attributes out themselves: they sit
 # below easyread in the layers and may not import it.
@@ -25,4 +27,4 @@ class EasyWordsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, **PLAIN_CHECK}),
         help_text="Short sentences, as the person would say it. Leave empty to use the plan's words.",
     )
-    picture = forms.CharField(max_length=60, required=False, help_text="A picture name, e.g. bus.")
+    picture = PictureField(max_length=60)

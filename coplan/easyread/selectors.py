@@ -168,7 +168,9 @@ def _goal_section(person: Person, goals: list[Goal], words: _Words) -> Section |
     for goal in goals:
         # The goal is in the person's own words: kept as they said it.
         text = _sentence(goal.in_own_words)
-        section.lines.append(Line(text, picture_for(text, default="star"), source=text))
+        section.lines.append(
+            Line(text, picture_for(text, goal.picture, default="star"), source=text)
+        )
     return section
 
 
@@ -183,7 +185,8 @@ def _routine_sections(person: Person, words: _Words) -> list[Section]:
     )
     for version in versions:
         name = version.routine.name
-        heading = words.line(name, default="clock")
+        first = next((s.picture for s in version.steps.all() if s.picture), "")
+        heading = words.line(name, picture=first, default="clock")
         title = heading.text.rstrip(".")
         if not title.lower().startswith("my "):
             title = f"My {title[:1].lower()}{title[1:]}"
@@ -211,7 +214,7 @@ def _week_sections(person: Person, words: _Words) -> list[Section]:
             when = str(days[entry.day])
             if entry.time:
                 when += f" {_clock(entry.time)}"
-            line = words.line(entry.activity, default="calendar", when=when)
+            line = words.line(entry.activity, picture=entry.picture, default="calendar", when=when)
             if not entry.is_priority:
                 line.text += " If I want to."
             section.lines.append(line)

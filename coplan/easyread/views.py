@@ -199,7 +199,7 @@ def words(request: HttpRequest, person_id: int) -> HttpResponse:
     plain-language check as they type."""
     person = access.get_person_for_user(request, person_id, Action.PLAN, what="Easy-read words")
     if request.method == "POST":
-        form = EasyWordsForm(request.POST)
+        form = EasyWordsForm(request.POST, auto_id="posted-%s")
         if form.is_valid():
             try:
                 services.easy_words_set(person=person, by=_user(request), **form.cleaned_data)
@@ -213,18 +213,26 @@ def words(request: HttpRequest, person_id: int) -> HttpResponse:
     easy = selectors.plan_easy_read(person)
     own = {w.source.strip().lower(): w for w in person.easy_words.all()}
     rows = []
-    for line in easy.lines:
+    for n, line in enumerate(easy.lines, start=1):
         if not line.source:
             continue
         mine = own.get(line.source.strip().lower())
+        row_form = form if form is not None and form.data.get("source") == line.source else None
         rows.append(
             {
                 "line": line,
-                "words": mine.words if mine else "",
                 "report": checker.check(line.text),
-                "form": form
-                if form is not None and form.data.get("source") == line.source
-                else None,
+                "errors": row_form is not None,
+                # Each row its own form, with its own ids (one picture picker a row).
+                "form": row_form
+                or EasyWordsForm(
+                    initial={
+                        "source": line.source,
+                        "words": mine.words if mine else "",
+                        "picture": line.picture,
+                    },
+                    auto_id=f"row{n}-%s",
+                ),
             }
         )
     return render(request, "easyread/words.html", {"person": person, "rows": rows})

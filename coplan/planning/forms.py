@@ -393,6 +393,7 @@ class GoalForm(VersionedForm, forms.ModelForm):
         model = Goal
         fields = [
             "in_own_words",
+            "picture",
             "importance",
             "success_looks_like",
             "measure",
@@ -407,6 +408,8 @@ class GoalForm(VersionedForm, forms.ModelForm):
             "target_date": DateInput(),
             "in_own_words": forms.TextInput(attrs=PLAIN_CHECK),
         }
+        field_classes = {"picture": PictureField}
+        help_texts = {"picture": PictureField.HELP}
         labels = {
             "scale_max": "Top of the rating scale",
             "status_reason": "Why (needed if paused or dropped)",

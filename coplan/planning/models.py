@@ -374,6 +374,9 @@ class Goal(CareRecord):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="goals")
     in_own_words = models.CharField("the goal, in the person's words", max_length=300)
+    picture = models.CharField(
+        max_length=60, blank=True, help_text="A picture for the easy read and the check-in."
+    )
     importance = models.PositiveSmallIntegerField(
         choices=Importance.choices, default=Importance.VERY
     )

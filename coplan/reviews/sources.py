@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -19,7 +19,7 @@ from coplan.delivery.models import ActivityRecord, Incident, PracticalityFlag, R
 from coplan.people.models import Person
 from coplan.planning.models import Decision, Goal
 from coplan.risk.models import IncidentLink
-from coplan.support.models import RhythmEntry, Routine
+from coplan.support.models import RhythmEntry, Routine, RoutineStep
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,19 @@ class Item:
 def checkin_items(person: Person) -> list[Item]:
     """The things to ask about this week: the person's routines in force, the priority
     activities of their current weekly rhythm, and their active goals."""
-    routines = Routine.objects.filter(person=person, is_active=True).order_by("name", "id")
-    items = [Item("routine", r.pk, r.name) for r in routines]
+    # A routine's picture is its first step's (in the version on shift), as the shift shows.
+    first_picture = (
+        RoutineStep.objects.filter(version__routine=OuterRef("pk"), version__is_current=True)
+        .exclude(picture="")
+        .order_by("position", "id")
+        .values("picture")[:1]
+    )
+    routines = (
+        Routine.objects.filter(person=person, is_active=True)
+        .annotate(first_picture=Subquery(first_picture))
+        .order_by("name", "id")
+    )
+    items = [Item("routine", r.pk, r.name, r.first_picture or "") for r in routines]
     entries = RhythmEntry.objects.filter(
         version__rhythm__person=person,
         version__rhythm__is_active=True,
@@ -53,9 +64,9 @@ def checkin_items(person: Person) -> list[Item]:
         name = entry.activity.strip()
         if name.lower() not in seen:
             seen.add(name.lower())
-            items.append(Item("activity", entry.pk, name))
+            items.append(Item("activity", entry.pk, name, entry.picture))
     goals = Goal.objects.filter(person=person, status=Goal.Status.ACTIVE).order_by("id")
-    items += [Item("goal", g.pk, g.in_own_words) for g in goals]
+    items += [Item("goal", g.pk, g.in_own_words, g.picture) for g in goals]
     return items
 
 

@@ -164,6 +164,7 @@ class EntryOut(Schema):
     activity: str
     kind: str
     notes: str
+    picture: str
 
 
 class EntryIn(Schema):
@@ -172,6 +173,7 @@ class EntryIn(Schema):
     activity: str = Field(min_length=1, max_length=150)
     kind: RhythmEntry.Kind = RhythmEntry.Kind.PRIORITY
     notes: str = Field("", max_length=300)
+    picture: str = Field("", max_length=60)
 
 
 class RhythmVersionOut(VersionOut):

@@ -162,6 +162,7 @@ class EntryForm(forms.Form):
     activity = forms.CharField(max_length=150)
     kind = forms.ChoiceField(choices=RhythmEntry.Kind.choices)
     notes = forms.CharField(max_length=300, required=False)
+    picture = PictureField(max_length=60)
 
 
 StepFormSet = forms.formset_factory(StepForm, extra=2, can_delete=True, max_num=30)

@@ -246,6 +246,9 @@ class RhythmEntry(TimeStampedModel):
     notes = models.CharField(
         max_length=300, blank=True, help_text="E.g. the quiet route, who to meet."
     )
+    picture = models.CharField(
+        max_length=60, blank=True, help_text="A picture for My week and the check-in."
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

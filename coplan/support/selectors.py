@@ -374,7 +374,12 @@ def _rhythm_changes(old: RhythmVersion, new: RhythmVersion) -> list[Change]:
         was = before.get(key)
         if was is None:
             changes.append(Change("added", f"Activity added: {_entry_label(entry)}"))
-        elif (was.time, was.kind, was.notes) != (entry.time, entry.kind, entry.notes):
+        elif (was.time, was.kind, was.notes, was.picture) != (
+            entry.time,
+            entry.kind,
+            entry.notes,
+            entry.picture,
+        ):
             changes.append(Change("changed", f"Activity changed: {_entry_label(entry)}"))
     changes += [
         Change("removed", f"Activity removed: {_entry_label(e)}")

@@ -98,7 +98,7 @@ RHYTHM = Kind(
     rows_name="entries",
     row_model=RhythmEntry,
     row_label="Activity",
-    row_fields=("day", "time", "activity", "kind", "notes"),
+    row_fields=("day", "time", "activity", "kind", "notes", "picture"),
     needs_agreed=RHYTHM_NEEDS_AGREED,
 )
 INSTRUCTION = Kind(

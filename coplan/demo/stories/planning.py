@@ -244,6 +244,7 @@ def _daniel(dan: Person, leader: User, manager: User) -> None:
         person=dan,
         by=leader,
         in_own_words="Start my day calm",
+        picture="openmoji:1F60C",
         importance=Goal.Importance.VERY,
         success_looks_like="Dan rates his morning 4 or 5 out of 5 on most days.",
         measure=Goal.Measure.RATING,
@@ -401,6 +402,7 @@ def _priya(priya: Person, leader: User, manager: User) -> None:
         person=priya,
         by=leader,
         in_own_words="Go to quiet places I like every week",
+        picture="openmoji:1F4DA",
         importance=Goal.Importance.VERY,
         success_looks_like="Priya goes to her two priority activities most weeks and enjoys them.",
         measure=Goal.Measure.COUNT,
@@ -574,6 +576,7 @@ def _marcus(marcus: Person, leader: User, manager: User) -> None:
         person=marcus,
         by=leader,
         in_own_words="Get the bus to college on my own",
+        picture="openmoji:1F68C",
         importance=Goal.Importance.VERY,
         success_looks_like="Marcus travels to college on his own on the set route, with "
         "check-in texts, every college day.",

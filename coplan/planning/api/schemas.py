@@ -360,6 +360,7 @@ class GoalOut(ModelSchema):
             "id",
             "version",
             "in_own_words",
+            "picture",
             "importance",
             "success_looks_like",
             "measure",
@@ -379,6 +380,7 @@ class GoalOut(ModelSchema):
 
 class GoalIn(Schema):
     in_own_words: str = Field(min_length=1, max_length=300)
+    picture: str = Field("", max_length=60)
     importance: Goal.Importance = Goal.Importance.VERY
     success_looks_like: str = Field(min_length=1)
     measure: Goal.Measure
@@ -398,6 +400,7 @@ class GoalPatch(Schema):
         None, ge=1, description="The version this change is based on (or send If-Match)."
     )
     in_own_words: str | None = Field(None, min_length=1, max_length=300)
+    picture: str | None = Field(None, max_length=60)
     importance: Goal.Importance | None = None
     success_looks_like: str | None = Field(None, min_length=1)
     measure: Goal.Measure | None = None

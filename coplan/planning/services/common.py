@@ -66,6 +66,7 @@ class DecisionFields(TypedDict, total=False):
 
 class GoalFields(TypedDict, total=False):
     in_own_words: str
+    picture: str
     importance: int
     success_looks_like: str
     measure: str
