@@ -262,6 +262,13 @@ def is_staff_member(user: User) -> bool:
     return any(role != Role.ADMIN for role in ctx.service_roles.values())
 
 
+def require_staff_member(user: User, what: str) -> None:
+    """Refuse a page made for staff at work (the shift) to anyone else: the person, their
+    circle, an inspector. Their own pages are elsewhere."""
+    if not is_staff_member(user):
+        raise PermissionDenied(f"{what} is for staff at work. Your own pages are on Home.")
+
+
 def is_person(user: User) -> bool:
     return _context(user).own_person_id is not None
 

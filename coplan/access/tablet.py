@@ -45,9 +45,12 @@ ALLOWED_VIEWS = frozenset(
         "invite_accept",
     }
 )
-# Pages of another stage made for the person (the easy-read plan) are allowed for this
-# person only.
-ALLOWED_NAMESPACES = frozenset({"easyread"})
+# Pages of another stage made for the person (the easy-read plan, its print and sound), for
+# this person only; and the big-writing and strong-colours switch, which is about no one.
+FOR_THE_PERSON = frozenset(
+    {"easyread:plan", "easyread:plan_pdf", "easyread:plan_audio", "easyread:plan_audio_wav"}
+)
+ABOUT_NO_ONE = frozenset({"easyread:display"})
 REFUSED = "This tablet shows only one person's own space. Tap “Finish” to end it."
 
 
@@ -94,9 +97,9 @@ def _allowed(request: HttpRequest, person_id: int) -> bool:
         return False
     if match.view_name in ALLOWED_VIEWS:
         return match.kwargs.get("person_id", person_id) == person_id
-    if match.namespace in ALLOWED_NAMESPACES:
+    if match.view_name in FOR_THE_PERSON:
         return match.kwargs.get("person_id") == person_id
-    return False
+    return match.view_name in ABOUT_NO_ONE
 
 
 class TabletModeMiddleware:

@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from coplan.access import rules as access
+from coplan.access import tablet
 from coplan.access.models import AccessLog
 from coplan.access.rules import Action
 from coplan.accounts.models import User
@@ -48,15 +49,22 @@ def _display(request: HttpRequest, person: Person) -> selectors.Display:
 def _page(request: HttpRequest, easy: selectors.EasyRead, **extra) -> HttpResponse:
     person = easy.person
     user = _user(request)
-    is_staff = access.voice_of(user, person).speaks_for_others
+    # The person reads it in their own space: on their own login, or on a staff member's
+    # tablet handed to them (where the signed-in user is staff, but the reader is not).
+    on_tablet = tablet.tablet_person_id(request) == person.pk
+    is_staff = access.voice_of(user, person).speaks_for_others and not on_tablet
+    in_space = on_tablet or person.login_id == user.pk
     context = {
         "easy": easy,
         "person": person,
         "display": _display(request, person),
+        "base_template": "access/my_space_base.html" if in_space else "base.html",
+        "on_tablet": on_tablet,
+        "in_space": in_space,
         # Staff see what still needs plainer words; the person never does.
         "checks": selectors.checked(easy) if is_staff else None,
         "is_staff_view": is_staff,
-        "may_write_words": access.can(user, Action.PLAN, person),
+        "may_write_words": is_staff and access.can(user, Action.PLAN, person),
         **extra,
     }
     return render(request, "easyread/page.html", context)

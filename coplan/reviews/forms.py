@@ -242,11 +242,46 @@ class ConcludeForm(forms.Form):
 
 
 class TalkForm(forms.Form):
-    """“I want to talk about…”, in the person's own words."""
+    """“I want to talk about…”: a picture to tap, words of the person's own, or both."""
 
+    # (value, what the person taps, its picture, how the team is told)
+    TOPICS = [
+        ("routine", "My day", "openmoji:23F0", "my day and my routines"),
+        ("week", "My week", "openmoji:1F4C5", "my week and what I do"),
+        ("goals", "My goals", "openmoji:2B50", "my goals"),
+        ("people", "People", "openmoji:1F46A", "the people around me"),
+        ("feelings", "How I feel", "openmoji:1F60C", "how I feel"),
+        ("other", "Something else", "openmoji:1F4AC", "something else"),
+    ]
+    about = forms.ChoiceField(
+        label="Tap a picture",
+        choices=[(value, label) for value, label, _, _ in TOPICS],
+        widget=forms.RadioSelect,
+        required=False,
+    )
     words = forms.CharField(
-        label="What do you want to talk about?",
+        label="Or say it in your words (if you want)",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Say what you want to talk about."},
+        required=False,
     )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("about") and not (data.get("words") or "").strip():
+            raise forms.ValidationError("Tap a picture, or say what you want to talk about.")
+        return data
+
+    def topics(self) -> list[tuple[object, str]]:
+        """Each radio with its picture, for the tiles."""
+        pictures = {value: picture for value, _, picture, _ in self.TOPICS}
+        return [(radio, pictures[radio.data["value"]]) for radio in self["about"]]
+
+    def request_words(self) -> str:
+        """What the team is told: the topic tapped, then the person's own words."""
+        told = {value: text for value, _, _, text in self.TOPICS}
+        about = self.cleaned_data.get("about")
+        words = (self.cleaned_data.get("words") or "").strip()
+        if about and words:
+            return f"I want to talk about {told[about]}: {words}"
+        return f"I want to talk about {told[about]}." if about else words

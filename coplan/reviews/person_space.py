@@ -150,7 +150,7 @@ def space_talk(request: HttpRequest) -> HttpResponse:
     form = forms.TalkForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            talk.talk_request(person=person, by=_user(request), words=form.cleaned_data["words"])
+            talk.talk_request(person=person, by=_user(request), words=form.request_words())
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:

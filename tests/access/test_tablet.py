@@ -64,6 +64,40 @@ def test_every_other_page_is_sent_back_to_the_space(world, priya, url):
     assert response["Location"] == reverse("space:home")
 
 
+def test_my_plan_on_the_tablet_is_the_persons_page_not_the_staff_members(world, priya):
+    RoutineFactory(person=priya, by=world.team_leader)
+    client, _ = _start(world, priya, who="team_leader")
+    response = client.get(reverse("space:plan"), follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("easyread:plan", args=[priya.pk])
+    assert "My morning routine" in html
+    # The tablet's own chrome: Finish and the way back, the picture credit; none of the
+    # staff member's menu, alerts or sign-out, and not the box only staff see.
+    assert "Finish" in html and reverse("space:home") in html
+    assert "OpenMoji" in html
+    assert f'href="{reverse("people:list")}"' not in html
+    assert reverse("notifications:list") not in html and reverse("delivery:shift") not in html
+    assert "Check this easy read" not in html and "Sign out" not in html
+    assert reverse("easyread:words", args=[priya.pk]) not in html
+    # Big writing works on the tablet; the staff page for writing easy-read words does not.
+    switch = client.post(
+        reverse("easyread:display"),
+        {"large": "on", "next": reverse("easyread:plan", args=[priya.pk])},
+    )
+    assert switch.status_code == 302
+    body = client.get(switch["Location"]).content.decode().split("<body", 1)[1].split(">")[0]
+    assert "large-print" in body
+    words = client.get(reverse("easyread:words", args=[priya.pk]))
+    assert words.status_code == 302 and words["Location"] == reverse("space:home")
+
+
+def test_a_talk_request_on_the_tablet_is_the_persons_given_on_staff_tablet(world, priya):
+    client, _ = _start(world, priya)
+    assert client.post(reverse("space:talk"), {"about": "goals"}).status_code == 302
+    page = world.client_for(world.manager).get(reverse("reviews:person", args=[priya.pk]))
+    assert f"asked by Priya, on {world.worker}'s tablet" in page.content.decode()
+
+
 def test_the_api_refuses_a_tablet_in_json(world, priya):
     client, _ = _start(world, priya)
     response = client.get("/api/v1/people/")

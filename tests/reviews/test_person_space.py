@@ -142,8 +142,26 @@ def test_a_script_in_the_words_is_refused_and_shown_escaped(world):
 def test_an_empty_talk_request_is_refused(world):
     response = _sam(world).post(reverse("space:talk"), {"words": "   "})
     assert response.status_code == 200
-    assert "Say what you want to talk about." in response.content.decode()
+    assert "Tap a picture, or say what you want to talk about." in response.content.decode()
     assert not ReviewTrigger.objects.exists() and not Notification.objects.exists()
+
+
+def test_tapping_a_picture_is_enough_to_ask_to_talk(world):
+    page = _sam(world).get(reverse("space:talk")).content.decode()
+    # Six pictures to tap, each a labelled radio (the face tiles' markup).
+    assert page.count('name="about"') == 6 and "My week" in page and "/1F4C5." in page
+    response = _sam(world).post(reverse("space:talk"), {"about": "week"})
+    assert response.status_code == 302
+    trigger = ReviewTrigger.objects.get(person=world.person)
+    assert trigger.reason == "I want to talk about my week and what I do."
+    _sam(world).post(reverse("space:talk"), {"about": "people", "words": "Mum's visits"})
+    assert ReviewTrigger.objects.filter(
+        reason="I want to talk about the people around me: Mum's visits"
+    ).exists()
+    reviews = world.client_for(world.manager).get(
+        reverse("reviews:person", args=[world.person.pk])
+    )
+    assert f"asked by {world.person.called}" in reviews.content.decode()
 
 
 @pytest.mark.parametrize("name", ["home", "plan", "week", "checkin", "talk"])
