@@ -24,6 +24,7 @@ from coplan.lib.forms import form_errors_from
 from coplan.people.models import Person
 
 LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
+SHOWN = "invitation_links"  # session: invitation id -> the link shown to the manager who made it
 
 
 class InviteForm(forms.Form):
@@ -106,16 +107,12 @@ def invite_people(request: HttpRequest, person_id: int) -> HttpResponse:
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:
-            return render(
-                request,
-                "access/invite_made.html",
-                {
-                    "person": person,
-                    "invitation": made.invitation,
-                    "link": link,
-                    "qr": _qr_svg(link) if form.cleaned_data["how"] == "qr" else "",
-                },
-            )
+            # Shown on a page of its own (a reload shows the same link, it does not make a
+            # new one): the link is kept in this manager's session while it still works.
+            shown = request.session.get(SHOWN, {})
+            shown[str(made.invitation.pk)] = {"link": link, "qr": form.cleaned_data["how"] == "qr"}
+            request.session[SHOWN] = shown
+            return redirect("invite_made", person_id=person.pk, invitation_id=made.invitation.pk)
     return render(
         request,
         "access/invite_people.html",
@@ -126,6 +123,32 @@ def invite_people(request: HttpRequest, person_id: int) -> HttpResponse:
             "circle": list(person.circle.all()),
             "invitations": invitations.invitations_for(person),
             "may_start_tablet": access.may_start_tablet(user, person),
+        },
+    )
+
+
+@login_required
+def invite_made(request: HttpRequest, person_id: int, invitation_id: int) -> HttpResponse:
+    """The invitation just made: its link and QR code, for as long as it works, on the
+    device of the manager who made it (nowhere else: only a digest of the token is stored
+    with the invitation)."""
+    person = access.get_person_for_user(request, person_id, Action.INVITE, what="Invitation made")
+    invitation = invitations.invitation_of(person, invitation_id)
+    shown = request.session.get(SHOWN, {})
+    kept = shown.get(str(invitation.pk))
+    if kept is not None and invitation.status != "open":
+        del shown[str(invitation.pk)]
+        request.session[SHOWN] = shown
+        kept = None
+    link = kept["link"] if kept else ""
+    return render(
+        request,
+        "access/invite_made.html",
+        {
+            "person": person,
+            "invitation": invitation,
+            "link": link,
+            "qr": _qr_svg(link) if kept and kept["qr"] else "",
         },
     )
 

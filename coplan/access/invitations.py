@@ -19,6 +19,7 @@ from datetime import timedelta
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from coplan.access import rules as access
@@ -195,4 +196,11 @@ def invitation_withdraw(*, invitation: Invitation, by: User) -> Invitation:
 def invitations_for(person: Person) -> list[Invitation]:
     return list(
         Invitation.objects.filter(person=person).select_related("circle_member", "created_by")[:20]
+    )
+
+
+def invitation_of(person: Person, invitation_id: int) -> Invitation:
+    """One of this person's invitations, or 404."""
+    return get_object_or_404(
+        Invitation.objects.select_related("circle_member"), person=person, pk=invitation_id
     )

@@ -13,6 +13,23 @@
     }
   });
 
+  // <button data-copy="ID">: copy the text of the element with that id (a link to give).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) return;
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    var done = button.parentNode.querySelector(".copy-done");
+    if (!source || !navigator.clipboard) {
+      if (done) done.textContent = "Select the link and copy it.";
+      return;
+    }
+    navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+      if (done) done.textContent = "Copied.";
+    }, function () {
+      if (done) done.textContent = "Select the link and copy it.";
+    });
+  });
+
   // The decision form: the best-interests checklist shows only for a best-interests
   // decision.
   function bestInterests() {

@@ -4,6 +4,7 @@ own password; the making, sending and use are logged; and the login sees exactly
 circle entry shares, and nothing once the membership or its sharing ends."""
 
 import hashlib
+import re
 from datetime import timedelta
 
 import pytest
@@ -38,7 +39,9 @@ def _new_member(world, **sharing) -> CircleMember:
 def _invite_by_page(world, member: CircleMember, how: str = "qr", **extra) -> str:
     client = world.client_for(world.manager)
     response = client.post(
-        reverse("invite_people", args=[world.person.pk]), {"who": member.pk, "how": how, **extra}
+        reverse("invite_people", args=[world.person.pk]),
+        {"who": member.pk, "how": how, **extra},
+        follow=True,
     )
     assert response.status_code == 200, response.content.decode()[:2000]
     return response.context["link"]
@@ -170,8 +173,22 @@ def test_the_qr_code_is_shown_for_the_tablet(world):
     response = client.post(
         reverse("invite_people", args=[world.person.pk]), {"who": member.pk, "how": "qr"}
     )
-    html = response.content.decode()
-    assert "<svg" in html and "QR code" in html
+    # The link has a page of its own: a reload shows the same link, and makes no other.
+    made = response["Location"]
+    html = client.get(made).content.decode()
+    link = re.search(r'id="invite-link">([^<]+)<', html).group(1)
+    assert "<svg" in html and "QR code" in html and "Copy the link" in html
+    assert "can scan this code with their phone" in html
+    assert f'id="invite-link">{link}<' in client.get(made).content.decode()
+    assert Invitation.objects.filter(circle_member=member).count() == 1
+    # Another manager's browser, or this one once the link is used, does not show it.
+    invitation = Invitation.objects.get(circle_member=member)
+    other = world.client_for(world.manager).get(made).content.decode()
+    assert link not in other and "not kept anywhere else" in other
+    _accept(link)
+    used = client.get(made).content.decode()
+    assert link not in used and "used this invitation" in used
+    assert invitation.person_id == world.person.pk
 
 
 @pytest.mark.parametrize(
@@ -261,7 +278,7 @@ def test_the_person_is_invited_to_their_own_space(world):
     )
     client = world.client_for(world.manager)
     response = client.post(
-        reverse("invite_people", args=[person.pk]), {"who": "person", "how": "qr"}
+        reverse("invite_people", args=[person.pk]), {"who": "person", "how": "qr"}, follow=True
     )
     link = response.context["link"]
     own = _accept(link, username="priya")

@@ -158,9 +158,7 @@ def test_tapping_a_picture_is_enough_to_ask_to_talk(world):
     assert ReviewTrigger.objects.filter(
         reason="I want to talk about the people around me: Mum's visits"
     ).exists()
-    reviews = world.client_for(world.manager).get(
-        reverse("reviews:person", args=[world.person.pk])
-    )
+    reviews = world.client_for(world.manager).get(reverse("reviews:person", args=[world.person.pk]))
     assert f"asked by {world.person.called}" in reviews.content.decode()
 
 

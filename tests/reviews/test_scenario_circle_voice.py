@@ -48,7 +48,9 @@ def test_a_sister_invited_by_link_answers_the_review_and_the_person_taps_two_fac
     # The manager finds the logins on Daniel's page and invites Megan by a link.
     page = manager.get(reverse("people:detail", args=[daniel.pk])).content.decode()
     assert reverse("invite_people", args=[daniel.pk]) in page
-    made = manager.post(reverse("invite_people", args=[daniel.pk]), {"who": sister.pk, "how": "qr"})
+    made = manager.post(
+        reverse("invite_people", args=[daniel.pk]), {"who": sister.pk, "how": "qr"}, follow=True
+    )
     link = made.context["link"]
     assert link in made.content.decode()
 
