@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coplan.access import rules as access
 from coplan.access.rules import Action
@@ -124,11 +124,17 @@ def person_photos(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def person_photo_remove(request: HttpRequest, person_id: int, pk: int) -> HttpResponse:
+    """Asks first (a photo is part of the person's record, and one tap must not lose it),
+    then removes it."""
     photo = access.get_object_for_user(
         request, PersonPhoto, pk, Action.EDIT_PROFILE, person_id=person_id
     )
+    if request.method == "GET":
+        return render(
+            request, "pictures/person_photo_remove.html", {"person": photo.person, "photo": photo}
+        )
     services.person_photo_remove(photo=photo)
     messages.success(request, f"Photo “{photo.label}” removed.")
     return redirect("pictures:person_photos", person_id=person_id)

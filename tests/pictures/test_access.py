@@ -88,8 +88,16 @@ def test_photos_are_not_public_media(world, photo, client):
 def test_photo_removed_only_by_those_who_may_change_the_profile(world, photo):
     url = f"/pictures/people/{world.person.pk}/photos/{photo.pk}/remove/"
     assert world.client_for(world.worker).post(url).status_code == 403
+    assert world.client_for(world.worker).get(url).status_code == 403
     assert world.client_for(world.outsider).post(url).status_code == 404
-    assert world.client_for(world.team_leader).post(url).status_code == 302
+    leader = world.client_for(world.team_leader)
+    # Remove asks first: the photo list links to a page that asks, and that removes nothing.
+    page = leader.get(f"/pictures/people/{world.person.pk}/photos/").content.decode()
+    assert f'href="{url}"' in page
+    asked = leader.get(url)
+    assert asked.status_code == 200 and "Yes, remove the photo" in asked.content.decode()
+    assert world.person.photos.exists()
+    assert leader.post(url).status_code == 302
     assert not world.person.photos.exists()
 
 
