@@ -219,6 +219,16 @@ def for_word(word: str) -> Pictogram | None:
     return get(code) if code else None
 
 
+def for_words_in(text: str) -> Pictogram | None:
+    """The pictogram of the first care word in a phrase ("Evening: choose clothes" -> the
+    clothes), or None."""
+    for word in re.findall(r"[a-z]+", text.lower()):
+        pic = for_word(word)
+        if pic is not None:
+            return pic
+    return None
+
+
 def search(query: str, limit: int = 24) -> list[Pictogram]:
     """Pictograms for a word or words, best first: a care word, then a whole word of the
     name, then a word that starts with what was typed."""

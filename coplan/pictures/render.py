@@ -5,10 +5,11 @@ for when the page draws for that person."""
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from coplan.pictures import catalogue, middleware, refs
@@ -19,17 +20,24 @@ SHOWN_FLAG = "_coplan_pictures_shown"
 
 
 def word_box(word: str, size: int) -> SafeString:
+    """The word in a box, wrapped on up to three lines (never cut off mid-word)."""
+    lines = textwrap.wrap(word, 12, break_long_words=True, max_lines=3, placeholder="…")
+    top = 64 - 9 * (len(lines) - 1)
+    text = format_html_join(
+        "",
+        '<text x="60" y="{}" text-anchor="middle" font-size="16" fill="#1b1f23">{}</text>',
+        ((top + 18 * i, line) for i, line in enumerate(lines)),
+    )
     return format_html(
         '<svg class="picture-box" viewBox="0 0 120 120" width="{}" height="{}" role="img" '
         'aria-label="Picture: {}">'
         '<rect x="3" y="3" width="114" height="114" rx="10" fill="#ffffff" '
-        'stroke="#1b1f23" stroke-width="4"/>'
-        '<text x="60" y="66" text-anchor="middle" font-size="16" fill="#1b1f23">{}</text>'
+        'stroke="#1b1f23" stroke-width="4"/>{}'
         "</svg>",
         size,
         size,
         word,
-        word[:14],
+        text,
     )
 
 
@@ -60,7 +68,7 @@ def url_for(ref: refs.Ref) -> str | None:
         return reverse("pictures:library_file", args=[ref.id])
     if ref.kind == refs.PHOTO:
         return reverse("pictures:photo_file", args=[ref.id])
-    pic = catalogue.for_word(ref.value)
+    pic = catalogue.for_word(ref.value) or catalogue.for_words_in(ref.value)
     return openmoji_url(pic.code) if pic else None
 
 

@@ -2,7 +2,7 @@ import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
 
-from coplan.pictures import services
+from coplan.pictures import catalogue, services
 from tests.pictures.conftest import png
 
 
@@ -24,10 +24,19 @@ def test_care_word_typed_before_pictures_draws_its_pictogram():
     )
 
 
-def test_unknown_word_draws_the_word_box():
-    html = draw("{% picture 'grandads chair' 'Sit down' %}")
+def test_unknown_words_draw_the_word_box_wrapped_never_cut():
+    html = draw("{% picture 'Grandad Len zither' 'Play' %}")
     assert "<img" not in html
-    assert 'aria-label="Picture: grandads chair"' in html and ">grandads chair<" in html
+    assert 'aria-label="Picture: Grandad Len zither"' in html
+    # Two lines of the box, each whole words: not "Grandad Len z" cut at 14 letters.
+    assert ">Grandad Len<" in html and ">zither<" in html
+
+
+def test_a_phrase_with_a_care_word_draws_its_pictogram():
+    # A phrase like this was a box cut at 14 letters ("Then: choose c").
+    html = draw("{% picture 'Then: choose clothes' 'Clothes' %}")
+    clothes = catalogue.for_word("clothes")
+    assert f"/{clothes.code}.svg" in html and "<svg" not in html
 
 
 def test_no_picture_draws_the_dashed_box():

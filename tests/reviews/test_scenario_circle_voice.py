@@ -65,7 +65,7 @@ def test_a_sister_invited_by_link_answers_the_review_and_the_person_taps_two_fac
     assert response.status_code == 302
     home = megan.get(reverse("home"), follow=True)
     html = home.content.decode()
-    assert "You are in Daniel's circle as my sister" in html
+    assert "You are in Daniel's circle of support: Daniel calls you “my sister”" in html
     assert "Check-ins and reviews" in html and "plan and decisions" not in html
     assert "Reviews open now" in html
 
