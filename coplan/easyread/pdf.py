@@ -4,6 +4,7 @@ files, read from disk: the PDF never fetches anything over the network."""
 from __future__ import annotations
 
 import mimetypes
+import re
 from typing import Any
 from urllib.parse import urlparse
 
@@ -13,6 +14,17 @@ from django.template.loader import render_to_string
 
 from coplan.pictures import catalogue
 from coplan.pictures.middleware import prefix as pictogram_prefix
+
+
+# An arc with a zero radius is a straight line (SVG 1.1, F.6.2); WeasyPrint draws it as a
+# curve that spills out of the shape (the cream pictogram's red cap). Written as the line.
+_ZERO_ARC = re.compile(rb"([aA])0,0,[-\d.]+,[01],[01],([-\d.]+),([-\d.]+)")
+
+
+def _straight_zero_arcs(svg: bytes) -> bytes:
+    return _ZERO_ARC.sub(
+        lambda m: (b"l" if m.group(1) == b"a" else b"L") + m.group(2) + b"," + m.group(3), svg
+    )
 
 
 def static_fetcher():
@@ -37,7 +49,9 @@ def static_fetcher():
                 svg = catalogue.svg_path(path[len(pictogram_prefix()) : -len(".svg")])
                 if svg is not None:
                     return URLFetcherResponse(
-                        url, svg.read_bytes(), {"Content-Type": "image/svg+xml"}
+                        url,
+                        _straight_zero_arcs(svg.read_bytes()),
+                        {"Content-Type": "image/svg+xml"},
                     )
             raise ValueError(f"Not fetched for a PDF: {url}")
 

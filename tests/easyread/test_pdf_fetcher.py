@@ -28,3 +28,12 @@ def test_a_pictogram_is_read_from_the_package():
 def test_anything_else_is_refused(url):
     with pytest.raises(ValueError):
         static_fetcher().fetch(url)
+
+
+def test_a_zero_radius_arc_reaches_the_pdf_as_the_straight_line_it_is():
+    # The cream pictogram's cap: WeasyPrint drew "a0,0,0,0,1,0,0" as a curve outside the
+    # bottle. Every other part of the picture is read unchanged.
+    body = static_fetcher().fetch(f"http://coplan.invalid{prefix()}1F9F4.svg").read()
+    assert b"a0,0," not in body
+    assert b"h-7.4l0,0V21.4765" in body
+    assert body.count(b"<path") == 7 and b'rx="6.8339"' in body
