@@ -27,7 +27,7 @@ from coplan.support.models import ActivityRhythm, RhythmEntry, Routine, StaffIns
 def shift(request: HttpRequest) -> HttpResponse:
     """The shift view on a phone: what is due now and next across the people I support,
     each routine a live checklist, then each person's plan for today."""
-    access.require_staff_member(request.user, "The shift view")
+    access.require_staff_member(access.user_of(request), "The shift view")
     data = selectors.shift_for_user(request.user, path=request.path)
     # Each briefing shown goes through the access rules, which log what it shows.
     briefings = [

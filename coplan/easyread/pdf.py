@@ -15,7 +15,6 @@ from django.template.loader import render_to_string
 from coplan.pictures import catalogue
 from coplan.pictures.middleware import prefix as pictogram_prefix
 
-
 # An arc with a zero radius is a straight line (SVG 1.1, F.6.2); WeasyPrint draws it as a
 # curve that spills out of the shape (the cream pictogram's red cap). Written as the line.
 _ZERO_ARC = re.compile(rb"([aA])0,0,[-\d.]+,[01],[01],([-\d.]+),([-\d.]+)")

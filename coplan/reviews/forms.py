@@ -267,7 +267,7 @@ class TalkForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("about") and not (data.get("words") or "").strip():
             raise forms.ValidationError("Tap a picture, or say what you want to talk about.")
         return data

@@ -138,10 +138,16 @@ def test_shift_view_needs_login(world):
     assert response.status_code == 302 and "/accounts/login/" in response.url
 
 
-@pytest.mark.parametrize("who", ["admin", "quality_lead", "sister_user", "person_user"])
-def test_shift_view_for_those_who_do_not_record_is_empty(world, plan, who):
-    response = world.client_for(world.everyone[who]).get("/shift/")
+def test_shift_view_for_a_quality_lead_who_does_not_record_is_empty(world, plan):
+    response = world.client_for(world.quality_lead).get("/shift/")
     assert response.status_code == 200
+    assert 'id="person-' not in response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["admin", "sister_user", "person_user"])
+def test_shift_view_is_refused_to_those_who_are_not_staff_at_work(world, plan, who):
+    response = world.client_for(world.everyone[who]).get("/shift/")
+    assert response.status_code == 403
     assert 'id="person-' not in response.content.decode()
 
 
