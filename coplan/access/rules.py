@@ -34,6 +34,7 @@ from django.utils import timezone
 from coplan.access.models import AccessLog, InspectorGrant
 from coplan.accounts import services as account_services
 from coplan.accounts.models import SENIOR_ROLES, Membership, Service, ShiftBooking, User
+from coplan.lib import rows
 from coplan.people.models import CircleMember, Person
 
 Role = Membership.Role
@@ -319,6 +320,42 @@ def _log_request(
     return log_read(request.user, person, what, action=action, path=request.path)
 
 
+# The person in the URL (and a record's person) is read on nearly every request: hand-written
+# statements (coplan/lib/rows.py), each the same rows as the select_related query.
+
+
+def _person_with_service(person_id: int) -> Person | None:
+    sql = (
+        f"SELECT {rows.columns(Person, 'p')}, {rows.columns(Service, 's')} "  # noqa: S608
+        f"FROM {rows.table(Person)} p JOIN {rows.table(Service)} s ON s.id = p.service_id "
+        "WHERE p.id = %s"
+    )
+    found = rows.fetch(sql, [person_id], Person, Service)
+    if not found:
+        return None
+    person, service = found[0]
+    rows.relate(person, "service", service)
+    return person
+
+
+def _with_person(model: type[M], pk: int) -> M | None:
+    person_column = rows.quote(model._meta.get_field("person").column)  # type: ignore[union-attr]
+    sql = (
+        f"SELECT {rows.columns(model, 'o')}, {rows.columns(Person, 'p')}, "  # noqa: S608
+        f"{rows.columns(Service, 's')} FROM {rows.table(model)} o "
+        f"JOIN {rows.table(Person)} p ON p.id = o.{person_column} "
+        f"JOIN {rows.table(Service)} s ON s.id = p.service_id "
+        f"WHERE o.{rows.quote(model._meta.pk.column)} = %s"
+    )
+    found = rows.fetch(sql, [pk], model, Person, Service)
+    if not found:
+        return None
+    obj, person, service = found[0]
+    rows.relate(person, "service", service)
+    rows.relate(obj, "person", person)
+    return obj
+
+
 def get_person_for_user(
     request: HttpRequest,
     person_id: int,
@@ -336,8 +373,10 @@ def get_person_for_user(
     says printed or exported). Only a page that shows nothing of the person passes
     `log=False`; a change (a POST, PATCH or DELETE) is kept in the record's history instead.
     """
-    people = Person.objects.all() if queryset is None else queryset
-    person = people.select_related("service").filter(pk=person_id).first()
+    if queryset is None:
+        person = _person_with_service(person_id)
+    else:
+        person = queryset.select_related("service").filter(pk=person_id).first()
     if person is None:
         raise Http404("No such person.")
     _decide(request.user, person, action)
@@ -367,8 +406,10 @@ def get_object_for_user(
     see the person but not do this. A read is logged as for `get_person_for_user`; `what`
     defaults to the kind of record and its id ("Decision 12").
     """
-    queryset = source._default_manager.all() if isinstance(source, type) else source
-    obj = queryset.select_related("person__service").filter(pk=pk).first()
+    if isinstance(source, type):
+        obj = _with_person(source, pk)
+    else:
+        obj = source.select_related("person__service").filter(pk=pk).first()
     if obj is None:
         raise Http404("No such record.")
     person: Person = obj.person  # type: ignore[attr-defined]

@@ -7,10 +7,11 @@ from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from coplan.accounts.models import ApiToken, Membership, User
+from coplan.accounts.models import ApiToken, Membership, Organisation, Service, User
+from coplan.lib import rows
 
 logger = logging.getLogger(__name__)
 
@@ -47,13 +48,19 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
 def api_token_authenticate(secret: str) -> User | None:
     if not secret:
         return None
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(digest=ApiToken.digest_of(secret), revoked_at__isnull=True)
-        .first()
+    # Hand-written (coplan/lib/rows.py): every API call makes this lookup first.
+    sql = (
+        f"SELECT {rows.columns(ApiToken, 't')}, {rows.columns(User, 'u')} "  # noqa: S608
+        f"FROM {rows.table(ApiToken)} t JOIN {rows.table(User)} u ON u.id = t.user_id "
+        "WHERE t.digest = %s AND t.revoked_at IS NULL"
     )
-    if token is None or not token.user.is_active:
+    found = rows.fetch(sql, [ApiToken.digest_of(secret)], ApiToken, User)
+    if not found:
         return None
+    token, user = found[0]
+    if not user.is_active:
+        return None
+    rows.relate(token, "user", user)
     now = timezone.now()
     # Record use at most once a minute, so reads do not write on every call.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
@@ -81,15 +88,17 @@ def memberships(user: User) -> list[Held]:
     two-step check and the access rules share one query, with no model objects to build."""
     found = user.__dict__.get(_MEMBERSHIPS)
     if found is None:
-        found = [
-            Held(*row)
-            for row in Membership.objects.filter(user=user).values_list(
-                "service_id",
-                "role",
-                "service__organisation_id",
-                "service__organisation__require_two_factor",
-            )
-        ]
+        q = rows.quote
+        sql = (
+            f"SELECT m.{q('service_id')}, m.{q('role')}, s.{q('organisation_id')}, "  # noqa: S608
+            f"o.{q('require_two_factor')} FROM {rows.table(Membership)} m "
+            f"JOIN {rows.table(Service)} s ON s.id = m.{q('service_id')} "
+            f"JOIN {rows.table(Organisation)} o ON o.id = s.{q('organisation_id')} "
+            f"WHERE m.{q('user_id')} = %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [user.pk])
+            found = [Held(s, r, o, bool(two)) for s, r, o, two in cursor.fetchall()]
         user.__dict__[_MEMBERSHIPS] = found
     return found
 

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from coplan.access import rules as access
@@ -38,7 +38,7 @@ from coplan.delivery.models import (
     RoutineStepTick,
     ShiftRecord,
 )
-from coplan.lib import events
+from coplan.lib import events, rows
 from coplan.lib.dates import occurred
 from coplan.lib.errors import Conflict
 from coplan.people.models import Person
@@ -86,14 +86,19 @@ NO_BOOKING = "Agency staff record only during a shift they are booked on."
 
 
 def running_booking(user: User, service_id: int, at: datetime | None = None) -> ShiftBooking | None:
+    """The user's booking on this service running at `at` (now): hand-written, as every
+    shift record reads it (coplan/lib/rows.py)."""
     moment = at or timezone.now()
-    return (
-        ShiftBooking.objects.filter(
-            user=user, service_id=service_id, starts_at__lte=moment, ends_at__gt=moment
-        )
-        .order_by("starts_at")
-        .first()
+    q = rows.quote
+    sql = (
+        f"SELECT {rows.columns(ShiftBooking, 'b')} FROM {rows.table(ShiftBooking)} b "  # noqa: S608
+        f"WHERE b.{q('user_id')} = %s AND b.{q('service_id')} = %s "
+        f"AND b.{q('starts_at')} <= %s AND b.{q('ends_at')} > %s "
+        f"ORDER BY b.{q('starts_at')}, b.id LIMIT 1"
     )
+    moment_param = connection.ops.adapt_datetimefield_value(moment)
+    found = rows.fetch(sql, [user.pk, service_id, moment_param, moment_param], ShiftBooking)
+    return found[0][0] if found else None
 
 
 def briefing_refusal(briefing: selectors.Briefing) -> str | None:

@@ -11,6 +11,7 @@ from datetime import datetime
 from difflib import SequenceMatcher
 from typing import Any
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from coplan.access import rules as access
 from coplan.access.rules import Action
+from coplan.lib import rows
 from coplan.lib.contributions import Panel, contribute
 from coplan.people.models import Person
 from coplan.planning.models import Decision
@@ -126,14 +128,57 @@ def version_in_force(
         effective_from__lte=at or timezone.now(), **{kind.element_field: element}
     ).order_by("-number")
     if rows_only:
-        return qs.prefetch_related(*_rows(kind)).first()
+        return _version_with_rows(kind, element, at or timezone.now())
     return with_details(kind, qs).first()
 
 
+def _version_with_rows(kind: Kind, element: PlanElement, at: datetime) -> PlanVersion | None:
+    """The newest version of the element begun by `at`, with its steps or entries in their
+    order, in one hand-written statement (every shift record reads it; coplan/lib/rows.py).
+    The same rows as `version_in_force`'s query with its rows prefetched."""
+    version_model, row_model = kind.version_model, kind.row_model
+    q = rows.quote
+    element_column = q(version_model._meta.get_field(kind.element_field).column)  # type: ignore[union-attr]
+    newest = (
+        f"SELECT n.id FROM {rows.table(version_model)} n "  # noqa: S608
+        f"WHERE n.{element_column} = %s AND n.{q('effective_from')} <= %s "
+        f"ORDER BY n.{q('number')} DESC LIMIT 1"
+    )
+    params = [element.pk, connection.ops.adapt_datetimefield_value(at)]
+    if row_model is None:
+        sql = f"SELECT {rows.columns(version_model, 'v')} FROM {rows.table(version_model)} v WHERE v.id = ({newest})"  # noqa: S608, E501
+        found = rows.fetch(sql, params, version_model)
+        return found[0][0] if found else None
+    order = ", ".join(
+        f"r.{q(row_model._meta.get_field(f).column)}" for f in row_model._meta.ordering
+    )  # type: ignore[union-attr, misc]
+    sql = (
+        f"SELECT {rows.columns(version_model, 'v')}, {rows.columns(row_model, 'r')} "  # noqa: S608
+        f"FROM {rows.table(version_model)} v LEFT JOIN {rows.table(row_model)} r "
+        f"ON r.{q('version_id')} = v.id WHERE v.id = ({newest}) ORDER BY {order}"
+    )
+    found = rows.fetch(sql, params, version_model, row_model)
+    if not found:
+        return None
+    version = found[0][0]
+    steps = [row for _, row in found if row.pk is not None]
+    for row in steps:
+        rows.relate(row, "version", version)
+    rows.prefetched(version, kind.rows_name, steps)  # type: ignore[arg-type]
+    return version
+
+
 def element_for_person(kind: Kind, person: Person, pk: int) -> PlanElement:
-    element = kind.element_model.objects.filter(person=person, pk=pk).first()
+    model = kind.element_model
+    sql = (
+        f"SELECT {rows.columns(model, 'e')} FROM {rows.table(model)} e "  # noqa: S608
+        f"WHERE e.{rows.quote('person_id')} = %s AND e.id = %s"
+    )
+    found = rows.fetch(sql, [person.pk, pk], model)
+    element = found[0][0] if found else None
     if element is None:
         raise Http404(f"No such {kind.element_model.label}.")
+    rows.relate(element, "person", person)
     return element
 
 
