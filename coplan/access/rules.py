@@ -339,7 +339,7 @@ def _person_with_service(person_id: int) -> Person | None:
 
 
 def _with_person(model: type[M], pk: int) -> M | None:
-    person_column = rows.quote(model._meta.get_field("person").column)  # type: ignore[union-attr]
+    person_column = rows.column(model, "person")
     sql = (
         f"SELECT {rows.columns(model, 'o')}, {rows.columns(Person, 'p')}, "  # noqa: S608
         f"{rows.columns(Service, 's')} FROM {rows.table(model)} o "

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db import connection, models
 
@@ -36,6 +36,12 @@ def table(model: type[models.Model]) -> str:
     return quote(model._meta.db_table)
 
 
+def column(model: type[models.Model], field_name: str) -> str:
+    """One field's column, quoted."""
+    field = cast(models.Field, model._meta.get_field(field_name))
+    return quote(cast(str, field.column))
+
+
 def columns(model: type[models.Model], alias: str) -> str:
     """The model's concrete columns, in field order, for a select list."""
     return _columns(model, alias, connection.vendor)
@@ -50,8 +56,8 @@ def _columns(model: type[models.Model], alias: str, vendor: str) -> str:
 def _converters(model: type[models.Model], vendor: str) -> tuple[tuple[int, list], ...]:
     found = []
     for index, field in enumerate(model._meta.concrete_fields):
-        col = field.cached_col  # type: ignore[attr-defined]
-        chain = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
+        col = field.cached_col
+        chain = connection.ops.get_db_converters(col) + field.get_db_converters(connection)  # type: ignore[attr-defined]
         if chain:
             found.append((index, chain))
     return tuple(found)
@@ -60,11 +66,12 @@ def _converters(model: type[models.Model], vendor: str) -> tuple[tuple[int, list
 def _instance(model: type[M], values: list[Any]) -> M:
     for index, chain in _converters(model, connection.vendor):
         value = values[index]
-        col = model._meta.concrete_fields[index].cached_col  # type: ignore[attr-defined]
+        col = model._meta.concrete_fields[index].cached_col
         for convert in chain:
             value = convert(value, col, connection)
         values[index] = value
-    return model.from_db(connection.alias, None, values)
+    # Every concrete field is there, in order, so from_db needs no field names.
+    return model.from_db(connection.alias, (), values)
 
 
 def fetch(sql: str, params: Sequence[Any], *models_: type[models.Model]) -> list[tuple]:

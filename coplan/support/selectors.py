@@ -138,7 +138,7 @@ def _version_with_rows(kind: Kind, element: PlanElement, at: datetime) -> PlanVe
     The same rows as `version_in_force`'s query with its rows prefetched."""
     version_model, row_model = kind.version_model, kind.row_model
     q = rows.quote
-    element_column = q(version_model._meta.get_field(kind.element_field).column)  # type: ignore[union-attr]
+    element_column = rows.column(version_model, kind.element_field)
     newest = (
         f"SELECT n.id FROM {rows.table(version_model)} n "  # noqa: S608
         f"WHERE n.{element_column} = %s AND n.{q('effective_from')} <= %s "
@@ -150,8 +150,8 @@ def _version_with_rows(kind: Kind, element: PlanElement, at: datetime) -> PlanVe
         found = rows.fetch(sql, params, version_model)
         return found[0][0] if found else None
     order = ", ".join(
-        f"r.{q(row_model._meta.get_field(f).column)}" for f in row_model._meta.ordering
-    )  # type: ignore[union-attr, misc]
+        f"r.{rows.column(row_model, str(f))}" for f in row_model._meta.ordering or ["id"]
+    )
     sql = (
         f"SELECT {rows.columns(version_model, 'v')}, {rows.columns(row_model, 'r')} "  # noqa: S608
         f"FROM {rows.table(version_model)} v LEFT JOIN {rows.table(row_model)} r "
