@@ -325,6 +325,8 @@ def _log_request(
 
 
 def _person_with_service(person_id: int) -> Person | None:
+    if not rows.a_key(person_id):
+        return None
     sql = (
         f"SELECT {rows.columns(Person, 'p')}, {rows.columns(Service, 's')} "  # noqa: S608
         f"FROM {rows.table(Person)} p JOIN {rows.table(Service)} s ON s.id = p.service_id "
@@ -339,6 +341,8 @@ def _person_with_service(person_id: int) -> Person | None:
 
 
 def _with_person(model: type[M], pk: int) -> M | None:
+    if not rows.a_key(pk):
+        return None
     person_column = rows.column(model, "person")
     sql = (
         f"SELECT {rows.columns(model, 'o')}, {rows.columns(Person, 'p')}, "  # noqa: S608

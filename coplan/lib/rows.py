@@ -23,6 +23,16 @@ M = TypeVar("M", bound=models.Model)
 Converter = Callable[[Any, Any, Any], Any]
 
 
+# A key beyond a signed 64-bit column matches no row (as the ORM's lookups answer); passed to
+# the database, SQLite cannot bind it and PostgreSQL refuses it with an error.
+KEY_RANGE = range(-(2**63), 2**63)
+
+
+def a_key(value: int) -> bool:
+    """Whether `value` can be a row's id (an id from a URL can be any whole number)."""
+    return value in KEY_RANGE
+
+
 def quote(name: str) -> str:
     return _quoted(name, connection.vendor)
 

@@ -170,6 +170,8 @@ def _version_with_rows(kind: Kind, element: PlanElement, at: datetime) -> PlanVe
 
 def element_for_person(kind: Kind, person: Person, pk: int) -> PlanElement:
     model = kind.element_model
+    if not rows.a_key(pk):
+        raise Http404(f"No such {kind.element_model.label}.")
     sql = (
         f"SELECT {rows.columns(model, 'e')} FROM {rows.table(model)} e "  # noqa: S608
         f"WHERE e.{rows.quote('person_id')} = %s AND e.id = %s"

@@ -172,3 +172,16 @@ def test_ids_beyond_what_the_database_holds_are_refused_not_a_server_error(world
         assert 400 <= response.status_code < 500, (path, response.status_code)
         assert response.json()["code"], response.content
     assert routine.pk
+
+
+@pytest.mark.parametrize("pk", [2**63, -(2**63) - 1, 10**30])
+def test_an_id_no_column_can_hold_finds_nothing(world, pk):
+    assert _person_with_service(pk) is None
+    assert _with_person(Routine, pk) is None
+    with pytest.raises(Exception, match="No such"):
+        selectors.element_for_person(RHYTHM, world.person, pk)
+
+
+def test_a_web_page_for_an_id_no_column_can_hold_is_not_found(world, client):
+    client.force_login(world.manager)
+    assert client.get(f"/people/{2**64}/").status_code == 404
