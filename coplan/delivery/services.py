@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from coplan.access import rules as access
@@ -96,8 +96,8 @@ def running_booking(user: User, service_id: int, at: datetime | None = None) -> 
         f"AND b.{q('starts_at')} <= %s AND b.{q('ends_at')} > %s "
         f"ORDER BY b.{q('starts_at')}, b.id LIMIT 1"
     )
-    moment_param = connection.ops.adapt_datetimefield_value(moment)
-    found = rows.fetch(sql, [user.pk, service_id, moment_param, moment_param], ShiftBooking)
+    when = rows.moment(moment)
+    found = rows.fetch(sql, [user.pk, service_id, when, when], ShiftBooking)
     return found[0][0] if found else None
 
 

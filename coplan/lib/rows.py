@@ -13,14 +13,14 @@ metadata is formatted into SQL; every value is a parameter.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from datetime import datetime
 from functools import cache
 from typing import Any, TypeVar, cast
 
 from django.db import connection, models
 
 M = TypeVar("M", bound=models.Model)
-Converter = Callable[[Any, Any, Any], Any]
 
 
 # A key beyond a signed 64-bit column matches no row (as the ORM's lookups answer); passed to
@@ -31,6 +31,12 @@ KEY_RANGE = range(-(2**63), 2**63)
 def a_key(value: int) -> bool:
     """Whether `value` can be a row's id (an id from a URL can be any whole number)."""
     return value in KEY_RANGE
+
+
+def moment(value: datetime) -> Any:
+    """A date and time as the database takes it (SQLite: naive UTC text), as the ORM passes
+    a DateTimeField's value."""
+    return connection.ops.adapt_datetimefield_value(value)
 
 
 def quote(name: str) -> str:
@@ -63,20 +69,20 @@ def _columns(model: type[models.Model], alias: str, vendor: str) -> str:
 
 
 @cache
-def _converters(model: type[models.Model], vendor: str) -> tuple[tuple[int, list], ...]:
+def _converters(model: type[models.Model], vendor: str) -> tuple[tuple[int, Any, list], ...]:
+    """For each column that needs it: its index, its expression and the ORM's converters."""
     found = []
     for index, field in enumerate(model._meta.concrete_fields):
         col = field.cached_col
         chain = connection.ops.get_db_converters(col) + field.get_db_converters(connection)  # type: ignore[attr-defined]
         if chain:
-            found.append((index, chain))
+            found.append((index, col, chain))
     return tuple(found)
 
 
 def _instance(model: type[M], values: list[Any]) -> M:
-    for index, chain in _converters(model, connection.vendor):
+    for index, col, chain in _converters(model, connection.vendor):
         value = values[index]
-        col = model._meta.concrete_fields[index].cached_col
         for convert in chain:
             value = convert(value, col, connection)
         values[index] = value

@@ -11,7 +11,6 @@ from datetime import datetime
 from difflib import SequenceMatcher
 from typing import Any
 
-from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
@@ -144,7 +143,7 @@ def _version_with_rows(kind: Kind, element: PlanElement, at: datetime) -> PlanVe
         f"WHERE n.{element_column} = %s AND n.{q('effective_from')} <= %s "
         f"ORDER BY n.{q('number')} DESC LIMIT 1"
     )
-    params = [element.pk, connection.ops.adapt_datetimefield_value(at)]
+    params = [element.pk, rows.moment(at)]
     if row_model is None:
         sql = f"SELECT {rows.columns(version_model, 'v')} FROM {rows.table(version_model)} v WHERE v.id = ({newest})"  # noqa: S608, E501
         found = rows.fetch(sql, params, version_model)
