@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # schemathesis over every API operation, as a manager and as a support worker: no server
 # errors, and every response as the OpenAPI document describes it (status, content type,
-# body). Serves the demo from a fresh SQLite file on 127.0.0.1 and stops it at the end.
+# body). Serves the demo from a fresh database on 127.0.0.1 and stops it at the end.
 # Settings and the seed are in .ci/schemathesis.toml. Takes a few minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +16,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-export DATABASE_URL="sqlite:///$work/fuzz.sqlite3"
+# A fresh SQLite file, or the empty database FUZZ_DATABASE_URL names (.ci/run gives it a new
+# PostgreSQL database: the migrate below is then CI's proof of the migrations there).
+export DATABASE_URL="${FUZZ_DATABASE_URL:-sqlite:///$work/fuzz.sqlite3}"
 export DEBUG=false
 export SECRET_KEY="fuzz-$(date +%s)-$$-not-a-production-key-0123456789abcdef"
 export ALLOWED_HOSTS=127.0.0.1

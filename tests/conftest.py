@@ -207,25 +207,36 @@ def page(browser):
     context.close()
 
 
-# The two slowest files (minutes of migrating back and forth) first: with two workers (make
-# test runs -n 2 --dist loadfile) each then starts at once beside the rest, instead of
-# running alone at the end.
+# The two slowest files (a minute or two of migrating each) first, then the rest by their
+# number of tests, most first: with several workers (make test runs -n 4 --dist loadfile
+# --no-loadscope-reorder, which keeps this order) each long file starts early beside the
+# rest, instead of running alone at the end.
 SLOWEST_FIRST = ("tests/risk/test_migration.py", "tests/support/test_migrations.py")
 
 
 def pytest_collection_modifyitems(items):
-    items.sort(key=lambda item: item.nodeid.split("::")[0] not in SLOWEST_FIRST)
+    counts: dict[str, int] = {}
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        counts[path] = counts.get(path, 0) + 1
+
+    def order(item):
+        path = item.nodeid.split("::")[0]
+        return (path not in SLOWEST_FIRST, -counts[path], path)
+
+    items.sort(key=order)
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker, django_db_use_migrations):
+@pytest.fixture(scope="session", autouse=True)
+def _migrations_recorded(django_db_setup, django_db_blocker, django_db_use_migrations):
     """`make test` builds its databases from the models (`--nomigrations` in pyproject):
     seconds, where running the 34 migrations takes a minute and a half of Python per
     database. The migrations are then recorded as applied, which is what the schema now
     is (tests/hardening/test_migrations.py checks that the models and the migrations
     agree), so the backup's manifest and the data-move tests see a migrated database.
-    CI's PostgreSQL pass runs the migrations themselves (`--migrations`), and the
-    schemathesis run migrates a fresh SQLite file."""
+    Session-wide, so set up before any test's own fixtures: the migrations go back into the
+    settings themselves, not into a test's `settings` override, which would drop them when
+    it ends."""
     if django_db_use_migrations:
         return
     import importlib
