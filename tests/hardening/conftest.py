@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from coplan.delivery import services as delivery_services
 from coplan.delivery.idempotency import new_key
+from coplan.lib import rows
 from coplan.people import services as people_services
 from coplan.planning import services as planning_services
 from coplan.reviews import services as review_services
@@ -23,17 +24,16 @@ def fingerprint() -> dict[str, tuple]:
     """Rows and the latest change of every Coplan table (history tables included), read in
     one statement: a sweep takes this before and after each of its hundreds of requests."""
     labels, parts = [], []
-    quote = connection.ops.quote_name
     for model in apps.get_models():
         if not model.__module__.startswith(("coplan.", "axes.", "django.contrib.auth")):
             continue
         if model._meta.label == "access.AccessLog":
             continue  # a refused request may still log that it was made
-        table = quote(model._meta.db_table)
-        fields = {f.name: f for f in model._meta.concrete_fields}
+        table = rows.table(model)
+        has_updated_at = any(f.name == "updated_at" for f in model._meta.concrete_fields)
         latest = (
-            f"(SELECT MAX({quote(fields['updated_at'].column)}) FROM {table})"
-            if "updated_at" in fields
+            f"(SELECT MAX({rows.column(model, 'updated_at')}) FROM {table})"
+            if has_updated_at
             else "NULL"
         )
         labels.append(model._meta.label)
