@@ -89,8 +89,8 @@ format: install-test
 bench: install-test
 	$(PY) -m bench $(BENCH_ARGS)
 
-# Locust against gunicorn (4 workers) on a scratch PostgreSQL database it makes and drops
-# (on the server DATABASE_URL names, default the local one); LOAD_SECONDS=60 by default.
+# Locust against gunicorn (2 workers of 2 threads) on a scratch PostgreSQL database it makes
+# and drops (on the server DATABASE_URL names, default the local one); LOAD_SECONDS=60 by default.
 load: install-test
 	$(PY) -m bench.load
 

@@ -1,7 +1,7 @@
 import hashlib
 import logging
 from datetime import timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
@@ -48,18 +48,24 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
 def api_token_authenticate(secret: str) -> User | None:
     if not secret:
         return None
-    # Hand-written (coplan/lib/rows.py): every API call makes this lookup first.
+    # Hand-written (coplan/lib/rows.py): every API call makes this lookup first. The user's
+    # memberships come in the same statement (one row per membership), so the access rules
+    # read them without a second round trip.
+    q = rows.quote
     sql = (
-        f"SELECT {rows.columns(ApiToken, 't')}, {rows.columns(User, 'u')} "  # noqa: S608
-        f"FROM {rows.table(ApiToken)} t JOIN {rows.table(User)} u ON u.id = t.user_id "
+        f"SELECT {rows.columns(ApiToken, 't')}, {rows.columns(User, 'u')}, "  # noqa: S608
+        f"{_held_columns()} FROM {rows.table(ApiToken)} t "
+        f"JOIN {rows.table(User)} u ON u.id = t.user_id "
+        f"LEFT JOIN {rows.table(Membership)} m ON m.{q('user_id')} = u.id {_held_joins()} "
         "WHERE t.digest = %s AND t.revoked_at IS NULL"
     )
     found = rows.fetch(sql, [ApiToken.digest_of(secret)], ApiToken, User)
     if not found:
         return None
-    token, user = found[0]
+    token, user, *_ = found[0]
     if not user.is_active:
         return None
+    user.__dict__[_MEMBERSHIPS] = [_held(*row[2:]) for row in found if row[2] is not None]
     rows.relate(token, "user", user)
     now = timezone.now()
     # Record use at most once a minute, so reads do not write on every call.
@@ -83,22 +89,39 @@ class Held(NamedTuple):
     require_two_factor: bool
 
 
+def _held(service_id: int, role: str, organisation_id: int, require_two_factor: Any) -> Held:
+    return Held(service_id, role, organisation_id, bool(require_two_factor))
+
+
+def _held_columns() -> str:
+    """A membership's columns (aliased m) and the joins they need, for a select list."""
+    q = rows.quote
+    return (
+        f"m.{q('service_id')}, m.{q('role')}, s.{q('organisation_id')}, o.{q('require_two_factor')}"
+    )
+
+
+def _held_joins() -> str:
+    q = rows.quote
+    return (
+        f"LEFT JOIN {rows.table(Service)} s ON s.id = m.{q('service_id')} "
+        f"LEFT JOIN {rows.table(Organisation)} o ON o.id = s.{q('organisation_id')}"
+    )
+
+
 def memberships(user: User) -> list[Held]:
     """The user's memberships as plain rows: read once per user object (a request's), so the
-    two-step check and the access rules share one query, with no model objects to build."""
+    two-step check and the access rules share one query, with no model objects to build. An
+    API call's user has them already, read with the token."""
     found = user.__dict__.get(_MEMBERSHIPS)
     if found is None:
-        q = rows.quote
         sql = (
-            f"SELECT m.{q('service_id')}, m.{q('role')}, s.{q('organisation_id')}, "  # noqa: S608
-            f"o.{q('require_two_factor')} FROM {rows.table(Membership)} m "
-            f"JOIN {rows.table(Service)} s ON s.id = m.{q('service_id')} "
-            f"JOIN {rows.table(Organisation)} o ON o.id = s.{q('organisation_id')} "
-            f"WHERE m.{q('user_id')} = %s"
+            f"SELECT {_held_columns()} FROM {rows.table(Membership)} m "  # noqa: S608
+            f"{_held_joins()} WHERE m.{rows.quote('user_id')} = %s"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [user.pk])
-            found = [Held(s, r, o, bool(two)) for s, r, o, two in cursor.fetchall()]
+            found = [_held(*row) for row in cursor.fetchall()]
         user.__dict__[_MEMBERSHIPS] = found
     return found
 

@@ -426,6 +426,6 @@ def test_list_takes_a_fixed_number_of_queries(world, django_assert_num_queries):
         services.communication_need_create(
             person=person, by=world.manager, category="additional", need="n", review_on="2030-01-01"
         )
-    # token, memberships, own person and circle (one statement), count, page, needs
-    with django_assert_num_queries(6):
+    # token with memberships, own person and circle (one statement), count, page, needs
+    with django_assert_num_queries(5):
         assert api.get("/people/").json()["count"] == 6

@@ -150,6 +150,30 @@ def test_memberships_are_the_users_roles_with_their_organisations_rule(world):
     ]
 
 
+def test_a_token_brings_its_users_memberships_in_the_same_statement(world):
+    from coplan.accounts.models import Membership
+
+    Membership.objects.create(
+        user=world.worker, service=world.service_b, role=Membership.Role.TEAM_LEADER
+    )
+    _, secret = api_token_create(user=world.worker, name="phone")
+    api_token_authenticate(secret)  # the first use is written
+    with CaptureQueriesContext(connection) as queries:
+        user = api_token_authenticate(secret)
+        held = held_memberships(user)
+    assert len(queries) == 1
+    assert sorted((h.service_id, h.role, h.organisation_id) for h in held) == sorted(
+        (m.service_id, m.role, m.service.organisation_id)
+        for m in Membership.objects.filter(user=world.worker).select_related("service")
+    )
+    assert len(held) == 2 and all(type(h.require_two_factor) is bool for h in held)
+    Membership.objects.filter(user=world.worker).delete()
+    with CaptureQueriesContext(connection) as queries:
+        user = api_token_authenticate(secret)
+        assert user == world.worker and held_memberships(user) == []
+    assert len(queries) == 1
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("pk", [2**63, 2**64 + 5, -(2**63) - 1])
 def test_ids_beyond_what_the_database_holds_are_refused_not_a_server_error(world, pk):
