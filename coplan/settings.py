@@ -155,13 +155,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
-else:
-    # PostgreSQL binds parameters on the server, so a statement run again on the same
-    # connection is parsed and planned once (psycopg prepares it from its 5th run): half the
-    # database's CPU per shift record, and no quoting of values in Python. pgbouncer before
-    # 1.21 in transaction pooling cannot keep prepared statements: DB_SERVER_SIDE_BINDING=false.
-    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env_bool(
-        "DB_SERVER_SIDE_BINDING", default=True
+elif env_bool("DB_PREPARED_STATEMENTS", default=True):
+    # PostgreSQL binds parameters on the server and keeps each statement a connection runs
+    # often prepared (psycopg prepares it at its 5th run; Django turns that off unless asked),
+    # so it is parsed and planned once: in-process, a shift record's database CPU about
+    # halves, and no value is quoted in Python. pgbouncer before 1.21 in transaction pooling
+    # cannot keep prepared statements: DB_PREPARED_STATEMENTS=false.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": 5}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -6,8 +6,8 @@ replace, for that person, so they carry over to each new version of a routine wh
 step says the same, and stop being used the moment the step's meaning is changed."""
 
 from django.db import models
-from simple_history.models import HistoricalRecords
 
+from coplan.lib.history import HistoricalRecords
 from coplan.lib.models import CareRecord
 from coplan.people.models import Person
 

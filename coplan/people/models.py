@@ -8,9 +8,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from coplan.accounts.models import Service
+from coplan.lib.history import HistoricalRecords
 from coplan.lib.models import CareRecord
 
 

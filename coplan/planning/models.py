@@ -5,9 +5,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from coplan.accounts.models import Organisation
+from coplan.lib.history import HistoricalRecords
 from coplan.lib.models import CareRecord, TimeStampedModel
 from coplan.people.models import CircleMember, CommunicationNeed, Person
 

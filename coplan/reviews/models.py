@@ -6,10 +6,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from coplan.accounts.models import Service
 from coplan.lib.dates import day_label
+from coplan.lib.history import HistoricalRecords
 from coplan.lib.models import CareRecord, TimeStampedModel
 from coplan.people.models import CircleMember, Person
 from coplan.planning.models import Decision

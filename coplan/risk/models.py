@@ -17,9 +17,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from coplan.delivery.models import Incident, ShiftRecord
+from coplan.lib.history import HistoricalRecords
 from coplan.lib.models import CareRecord, TimeStampedModel
 from coplan.people.models import Person
 from coplan.planning.models import Decision

@@ -19,8 +19,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
+from coplan.lib.history import HistoricalRecords
 from coplan.lib.models import CareRecord, TimeStampedModel
 from coplan.lib.text import lines_of
 from coplan.people.models import Person

@@ -13,9 +13,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from coplan.accounts.models import Service
+from coplan.lib.history import HistoricalRecords
 from coplan.lib.models import CareRecord, TimeStampedModel
 from coplan.people.models import Person
 from coplan.support.models import Routine, RoutineVersion
