@@ -17,7 +17,7 @@ from simple_history import manager, models
 class HistoryManager(manager.HistoryManager):
     @classmethod
     def from_queryset(cls, queryset_class: type, class_name: str | None = None) -> Any:
-        return _manager_class(cls, queryset_class, class_name)
+        return _manager_class(cls, queryset_class, class_name)  # type: ignore[arg-type]
 
 
 @cache
