@@ -2,7 +2,7 @@ from datetime import date
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Field, ModelSchema, Router, Schema
+from ninja import Field, ModelSchema, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from coplan.access import rules as access
@@ -263,7 +263,7 @@ def create_person(request: HttpRequest, payload: PersonIn):
     data = _given(payload)
     service = access.get_service_for_user(request.user, data.pop("service_id"), Action.EDIT_PROFILE)
     person = services.person_create(service=service, by=request.user, **data)
-    return 201, selectors.person_page(person.pk)
+    return Status(201, selectors.person_page(person.pk))
 
 
 @router.get("/{person_id}", response=PersonOut)
@@ -298,7 +298,7 @@ def create_need(request: HttpRequest, person_id: int, payload: CommunicationNeed
     data = _given(payload)
     if data.get("identified_on") is None:
         data.pop("identified_on", None)
-    return 201, services.communication_need_create(person=person, by=request.user, **data)
+    return Status(201, services.communication_need_create(person=person, by=request.user, **data))
 
 
 @router.patch("/{person_id}/communication-needs/{need_id}", response=CommunicationNeedOut)
@@ -328,7 +328,7 @@ def create_circle_member(request: HttpRequest, person_id: int, payload: CircleMe
     data = _given(payload)
     if data.get("consent_recorded_on") is None:
         data.pop("consent_recorded_on", None)
-    return 201, services.circle_member_create(person=person, by=request.user, **data)
+    return Status(201, services.circle_member_create(person=person, by=request.user, **data))
 
 
 @router.patch("/{person_id}/circle/{member_id}", response=CircleMemberOut)
