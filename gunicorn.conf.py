@@ -11,9 +11,22 @@ connection. Each thread holds its own database connection: workers x threads per
 
 import os
 
-workers = int(os.environ.get("WEB_WORKERS", str(os.cpu_count() or 2)))  # one per core
+
+def _cpus() -> int:
+    """The CPUs this process may run on (Linux), or the machine's. A container's CPU quota
+    is not seen: set WEB_WORKERS there."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 2
+
+
+workers = int(os.environ.get("WEB_WORKERS", str(_cpus())))
 worker_class = "gthread"
 threads = int(os.environ.get("WEB_THREADS", "2"))
-# A little longer than a phone's pause between two taps; a load balancer's idle timeout to
-# its servers should be longer still, so the server is the one that closes.
-keepalive = int(os.environ.get("WEB_KEEPALIVE", "5"))
+# Longer than a load balancer's idle timeout to its servers (AWS's is 60 s, nginx's upstream
+# keep-alive 60 s), so the balancer closes an idle connection first and never sends a request
+# on one the server has just closed.
+keepalive = int(os.environ.get("WEB_KEEPALIVE", "75"))
+# gunicorn 27 opens a control socket at one path in the home directory, shared by every
+# server on the machine; Coplan does not use it.
+control_socket_disable = True

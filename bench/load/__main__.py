@@ -5,8 +5,8 @@ every acknowledged write is stored exactly once.
    postgres://postgres@127.0.0.1:5432/postgres; only its server is used), migrates it and
    makes the data (bench/load/world.py). The scratch database is dropped at the end.
 2. Serves it with gunicorn as gunicorn.conf.py sets it up (LOAD_WORKERS workers, default 2,
-   of 2 threads each) and runs locust headless for LOAD_SECONDS (default 60) with LOAD_USERS
-   users (default 24: 2 managers, the rest staff).
+   of WEB_THREADS threads, default 2) and runs locust headless for LOAD_SECONDS (default
+   60) with LOAD_USERS users (default 24: 2 managers, the rest staff).
 3. Prints throughput, p50/p95/p99 per request type and errors, then compares locust's log
    of (key, status, id) for every write with the database: lost, doubled, half-written.
 
@@ -139,6 +139,7 @@ def _verify(log: list[dict], started) -> bool:
 def main() -> int:
     seconds = int(os.environ.get("LOAD_SECONDS", "60"))
     workers = int(os.environ.get("LOAD_WORKERS", "2"))
+    threads = os.environ.get("WEB_THREADS", "2")  # read by gunicorn.conf.py
     users = int(os.environ.get("LOAD_USERS", "24"))
     server_url = os.environ.get("DATABASE_URL") or DEFAULT_SERVER
     if not server_url.startswith(("postgres://", "postgresql://")):
@@ -164,7 +165,8 @@ def main() -> int:
         connections.close_all()
         log_path = work / "writes.jsonl"
         print(
-            f"Serving with gunicorn ({workers} workers of 2 threads); locust: {users} users for {seconds} s",
+            f"Serving with gunicorn ({workers} workers of {threads} threads); "
+            f"locust: {users} users for {seconds} s",
             flush=True,
         )
         with gunicorn_server(
