@@ -108,3 +108,15 @@ def test_only_a_refusal_or_a_decline_sets_off_a_trigger_scan(world, plan):
         assert api.post(f"{base}/activity-records", declined).status_code == 201
     assert [c.args for c in enqueue.call_args_list] == [(world.person.pk,), (world.person.pk,)]
     assert ActivityRecord.objects.filter(outcome="declined").count() == 1
+
+
+def test_the_history_manager_class_is_built_once_per_model(world, plan):
+    """coplan/lib/history.py: simple-history reads `record.history` on every save; the class
+    behind it is made once per model, and the history it reads is still the record's own."""
+    api = Api(world.worker)
+    path, body = _bodies(world, plan)["note"]
+    first = DailyNote.objects.get(pk=api.post(path, body).json()["id"])
+    second = DailyNote.objects.get(pk=api.post(path, {"text": "Went out."}).json()["id"])
+    assert type(first.history) is type(second.history)
+    assert [h.text for h in first.history.all()] == ["Chose the blue mug."]
+    assert [h.text for h in second.history.all()] == ["Went out."]
