@@ -16,13 +16,9 @@ from simple_history import manager, models
 
 class HistoryManager(manager.HistoryManager):
     @classmethod
+    @cache
     def from_queryset(cls, queryset_class: type, class_name: str | None = None) -> Any:
-        return _manager_class(cls, queryset_class, class_name)  # type: ignore[arg-type]
-
-
-@cache
-def _manager_class(cls: type, queryset_class: type, class_name: str | None) -> Any:
-    return super(HistoryManager, cls).from_queryset(queryset_class, class_name)  # type: ignore[misc]
+        return super().from_queryset(queryset_class, class_name)
 
 
 class HistoricalRecords(models.HistoricalRecords):

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from coplan.access.rules import _person_with_service, _with_person
-from coplan.accounts.models import ShiftBooking
+from coplan.accounts.models import Membership, ShiftBooking
 from coplan.accounts.services import api_token_authenticate, api_token_create, api_token_revoke
 from coplan.accounts.services import memberships as held_memberships
 from coplan.delivery.services import running_booking
@@ -151,8 +151,6 @@ def test_memberships_are_the_users_roles_with_their_organisations_rule(world):
 
 
 def test_a_token_brings_its_users_memberships_in_the_same_statement(world):
-    from coplan.accounts.models import Membership
-
     Membership.objects.create(
         user=world.worker, service=world.service_b, role=Membership.Role.TEAM_LEADER
     )
